@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The lancet authors
+//
+// Helpers shared by the integration tests: locations, temp dirs, running commands, loading the
+// schema.json + rows.jsonl pairs that describe a table's expected contents.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lancet/core/array.h"
+#include "lancet/core/result.h"
+
+namespace lancet::testing {
+
+/// \brief Source tree root (LANCET_SOURCE_DIR, set by ctest).
+std::string SourceDir();
+/// \brief Build tree root (LANCET_BINARY_DIR).
+std::string BinaryDir();
+/// \brief Path of the built `lancet` tool.
+std::string LancetBin();
+/// \brief A fresh, empty temporary directory (removed at exit unless LANCET_KEEP_TMP=1).
+std::string MakeTempDir(const std::string& prefix);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+/// \brief Run a shell command, capturing stdout and stderr.
+CommandResult RunCommand(const std::string& command);
+/// \brief Single-quote a string for the shell.
+std::string ShellQuote(const std::string& s);
+
+/// \brief Read a whole file.
+Result<std::string> ReadFileToString(const std::string& path);
+
+/// \brief The schema and rows of schema.json + rows.jsonl in `dir`.
+Result<RecordBatch> LoadExpected(const std::string& schema_path, const std::string& rows_path);
+/// \brief Parse JSON lines against a schema.
+Result<RecordBatch> ParseRows(const Schema& schema, const std::string& jsonl);
+
+/// \brief Compare two batches column by column; returns "" when equal, else the first difference.
+std::string DiffBatches(const RecordBatch& expected, const RecordBatch& actual);
+
+}  // namespace lancet::testing
+
+namespace lancet::testing {
+
+struct GenOptions {
+  double null_probability = 0.1;  // for nullable fields
+  int max_list_length = 4;
+  int max_string_length = 24;
+  int64_t min_binary_length = 0;
+  int64_t max_binary_length = 64;
+};
+
+/// \brief Deterministic random rows for `schema` as JSON lines (the JSONL convention of
+/// core/json_rows.h): every type of the schema JSON format, nulls where fields are nullable.
+std::string GenerateRows(const Schema& schema, int64_t num_rows, uint64_t seed,
+                         const GenOptions& options = {});
+
+}  // namespace lancet::testing
