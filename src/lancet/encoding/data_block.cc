@@ -698,6 +698,21 @@ Status ExpectBuffers(const Enc& enc, const std::vector<Buffer>& buffers, size_t 
                             Str(buffers.size()) + " value buffers, expected " + Str(expected));
 }
 
+// Rle{values: Flat 8/16/32/64, run_lengths: Flat 8} is the only form Lance writes; returns the
+// run value width.
+Result<uint32_t> RleValueBits(const Enc& enc, Ctx ctx) {
+  const pb::Rle& rle = enc.rle();
+  if (!rle.has_values() || rle.values().compression_case() != Enc::kFlat ||
+      rle.values().flat().has_data()) {
+    return NotSupportedIn(enc, ctx, "run values must be uncompressed Flat");
+  }
+  if (!rle.has_run_lengths() || rle.run_lengths().compression_case() != Enc::kFlat ||
+      rle.run_lengths().flat().bits_per_value() != 8 || rle.run_lengths().flat().has_data()) {
+    return NotSupportedIn(enc, ctx, "run lengths must be Flat 8-bit");
+  }
+  return WordBits("rle", rle.values().flat().bits_per_value());
+}
+
 Result<DataBlock> MiniBlock(const Enc& enc, std::vector<Buffer>& buffers, uint64_t n) {
   constexpr Ctx ctx = Ctx::kMiniBlock;
   switch (enc.compression_case()) {
@@ -724,17 +739,8 @@ Result<DataBlock> MiniBlock(const Enc& enc, std::vector<Buffer>& buffers, uint64
     }
     case Enc::kRle: {
       LANCET_RETURN_NOT_OK(ExpectBuffers(enc, buffers, 2));
-      const pb::Rle& rle = enc.rle();
-      if (!rle.has_values() || rle.values().compression_case() != Enc::kFlat ||
-          rle.values().flat().has_data()) {
-        return NotSupportedIn(enc, ctx, "run values must be uncompressed Flat");
-      }
-      if (!rle.has_run_lengths() || rle.run_lengths().compression_case() != Enc::kFlat ||
-          rle.run_lengths().flat().bits_per_value() != 8 || rle.run_lengths().flat().has_data()) {
-        return NotSupportedIn(enc, ctx, "run lengths must be Flat 8-bit");
-      }
-      const uint64_t bits = rle.values().flat().bits_per_value();
-      LANCET_ASSIGN_OR_RETURN(uint32_t wbits, WordBits("rle", bits));
+      LANCET_ASSIGN_OR_RETURN(uint32_t wbits, RleValueBits(enc, ctx));
+      const uint64_t bits = wbits;
       LANCET_ASSIGN_OR_RETURN(
           Buffer out,
           RleDecode(buffers[0].data(), static_cast<size_t>(buffers[0].size()), buffers[1].data(),
@@ -802,6 +808,13 @@ Result<DataBlock> Block(const Enc& enc, const Buffer& data, uint64_t n) {
       return DecodeInline(enc.inline_bitpacking(), data, n, ctx, enc);
     case Enc::kOutOfLineBitpacking:
       return DecodeOutOfLine(enc.out_of_line_bitpacking(), data, n, ctx, enc);
+    case Enc::kRle: {
+      // [u64 values byte size][run values][u8 run lengths] (2.2 rep/def level buffers).
+      LANCET_ASSIGN_OR_RETURN(uint32_t wbits, RleValueBits(enc, ctx));
+      LANCET_ASSIGN_OR_RETURN(
+          Buffer out, RleDecodeBlock(data.data(), static_cast<size_t>(data.size()), wbits, n));
+      return FixedBlock(wbits, n, std::move(out));
+    }
     case Enc::kFixedSizeList: {
       LANCET_ASSIGN_OR_RETURN(FslLayout layout, ParseFsl(enc.fixed_size_list(), ctx, enc));
       if (layout.num_validity > 0) return NotSupportedIn(enc, ctx, "item validity");

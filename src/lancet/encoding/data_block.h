@@ -55,7 +55,7 @@ Result<DataBlock> DecompressMiniBlockChunk(const pbCompressiveEncoding& encoding
                                            std::vector<Buffer> buffers, uint64_t num_values);
 
 /// \brief Decode a whole buffer compressed as a block (dictionaries, rep/def level buffers of a
-/// mini-block chunk), holding `num_values` values.
+/// mini-block chunk or of a constant/all-null page), holding `num_values` values.
 Result<DataBlock> DecompressBlock(const pbCompressiveEncoding& encoding, const Buffer& data,
                                   uint64_t num_values);
 

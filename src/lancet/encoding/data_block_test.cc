@@ -475,6 +475,122 @@ TEST(DataBlockTest, RleEncoderSplitsLongRuns) {
   EXPECT_EQ(Values<uint16_t>(b), v);
 }
 
+// ---- RLE in a block context: [u64 values byte size][run values][u8 run lengths].
+
+Buffer Hex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return Buffer::FromString(out);
+}
+
+TEST(DataBlockTest, RleBlockAllNullListLevels) {
+  // LanceDB 0.39 all-null list<int64> page of 3000 rows (AllNullLayout rep/def buffer): 24 bytes
+  // of values = 12 u16 ones, runs 11 x 255 + 195.
+  std::string hex = "1800000000000000";
+  for (int i = 0; i < 12; ++i) hex += "0100";
+  for (int i = 0; i < 11; ++i) hex += "ff";
+  hex += "c3";
+  const Buffer buf = Hex(hex);
+  ASSERT_EQ(buf.size(), 44);
+  LT_ASSERT_OK_AND_ASSIGN(DataBlock b, DecompressBlock(RleEnc(16), buf, 3000));
+  EXPECT_EQ(b.kind, DataBlock::Kind::kFixedWidth);
+  EXPECT_EQ(b.bits_per_value, 16u);
+  EXPECT_EQ(b.num_values, 3000u);
+  EXPECT_EQ(Values<uint16_t>(b), std::vector<uint16_t>(3000, 1));
+  // The encoder reproduces Lance's bytes.
+  std::vector<uint16_t> ones(3000, 1);
+  LT_ASSERT_OK_AND_ASSIGN(Buffer enc,
+                          RleEncodeBlock(reinterpret_cast<uint8_t*>(ones.data()), 3000, 16));
+  EXPECT_EQ(enc.view(), buf.view());
+  // Runs must cover the count exactly in a block.
+  EXPECT_TRUE(DecompressBlock(RleEnc(16), buf, 2999).status().IsCorruption());
+  EXPECT_TRUE(DecompressBlock(RleEnc(16), buf, 3001).status().IsCorruption());
+}
+
+TEST(DataBlockTest, RleBlockMiniBlockDefLevels) {
+  // Def part of a 40-row LanceDB 0.39 mini-block chunk (nullable bool, every 5th value null):
+  // 34 bytes = 17 u16 values alternating 0/1, then 17 u8 runs 3, 1, (4, 1) x 7, 1.
+  std::string hex = "2200000000000000";
+  for (int i = 0; i < 8; ++i) hex += "00000100";
+  hex += "0000";
+  hex += "0301";
+  for (int i = 0; i < 7; ++i) hex += "0401";
+  hex += "01";
+  const Buffer buf = Hex(hex);
+  ASSERT_EQ(buf.size(), 59);
+  LT_ASSERT_OK_AND_ASSIGN(DataBlock b, DecompressBlock(RleEnc(16), buf, 40));
+  std::vector<uint16_t> expect;
+  for (int i = 0; i < 40; ++i) expect.push_back(i % 5 == 3 ? 1 : 0);
+  EXPECT_EQ(Values<uint16_t>(b), expect);
+  LT_ASSERT_OK_AND_ASSIGN(Buffer enc,
+                          RleEncodeBlock(reinterpret_cast<uint8_t*>(expect.data()), 40, 16));
+  EXPECT_EQ(enc.view(), buf.view());
+}
+
+TEST(DataBlockTest, RleBlockRoundTripAllWidths) {
+  std::mt19937_64 rng(7);
+  for (uint32_t bits : {8u, 16u, 32u, 64u}) {
+    const size_t w = bits / 8;
+    for (uint64_t n : {1ull, 2ull, 255ull, 256ull, 1000ull}) {
+      std::vector<uint8_t> raw(n * w);
+      uint64_t v = rng();
+      for (uint64_t i = 0; i < n; ++i) {
+        if (rng() % 40 == 0) v = rng();
+        std::memcpy(raw.data() + i * w, &v, w);
+      }
+      LT_ASSERT_OK_AND_ASSIGN(Buffer enc, RleEncodeBlock(raw.data(), n, bits));
+      uint64_t values_size;
+      std::memcpy(&values_size, enc.data(), 8);
+      const uint64_t runs = RleCountRuns(raw.data(), n, bits);
+      EXPECT_EQ(values_size, runs * w);
+      EXPECT_EQ(static_cast<uint64_t>(enc.size()), 8 + runs * (w + 1));
+      LT_ASSERT_OK_AND_ASSIGN(DataBlock b, DecompressBlock(RleEnc(bits), enc, n));
+      EXPECT_EQ(b.bits_per_value, bits);
+      ASSERT_EQ(static_cast<size_t>(b.data.size()), raw.size());
+      EXPECT_EQ(std::memcmp(b.data.data(), raw.data(), raw.size()), 0) << bits << " " << n;
+    }
+  }
+  LT_ASSERT_OK_AND_ASSIGN(Buffer empty, RleEncodeBlock(nullptr, 0, 16));
+  EXPECT_EQ(empty.view(), std::string(8, '\0'));
+  LT_ASSERT_OK_AND_ASSIGN(DataBlock b, DecompressBlock(RleEnc(16), empty, 0));
+  EXPECT_EQ(b.num_values, 0u);
+  EXPECT_TRUE(RleEncodeBlock(nullptr, 0, 12).status().IsInvalidArgument());
+}
+
+TEST(DataBlockTest, RleBlockRejectsMalformed) {
+  // Valid: values {7, 9} as u32, runs {2, 3}.
+  const std::string good = "0800000000000000" "07000000" "09000000" "0203";
+  LT_ASSERT_OK_AND_ASSIGN(DataBlock b, DecompressBlock(RleEnc(32), Hex(good), 5));
+  EXPECT_EQ(Values<uint32_t>(b), (std::vector<uint32_t>{7, 7, 9, 9, 9}));
+  const std::vector<std::string> bad = {
+      "",                                                      // no header
+      "08000000000000",                                        // short header
+      "0900000000000000" "07000000" "09000000" "0203",         // size not a multiple of 4
+      "1000000000000000" "07000000" "09000000" "0203",         // size past the end
+      "ffffffffffffffff" "07000000" "09000000" "0203",         // huge size
+      "0800000000000000" "07000000" "09000000" "02",           // too few run lengths
+      "0800000000000000" "07000000" "09000000" "020300",       // too many run lengths
+      "0800000000000000" "07000000" "09000000" "0500",         // zero run length
+      "0800000000000000" "07000000" "09000000" "0202",         // runs cover 4 < 5
+      "0800000000000000" "07000000" "09000000" "0204",         // runs cover 6 > 5
+      "0000000000000000",                                      // no runs
+  };
+  for (const std::string& h : bad) {
+    auto r = DecompressBlock(RleEnc(32), Hex(h), 5);
+    EXPECT_TRUE(r.status().IsCorruption()) << h << ": " << r.status().ToString();
+  }
+  // Unsupported forms of the encoding itself.
+  Enc rl16 = RleEnc(32);
+  *rl16.mutable_rle()->mutable_run_lengths() = Flat(16);
+  EXPECT_TRUE(DecompressBlock(rl16, Hex(good), 5).status().IsNotSupported());
+  Enc no_values;
+  *no_values.mutable_rle()->mutable_run_lengths() = Flat(8);
+  EXPECT_TRUE(DecompressBlock(no_values, Hex(good), 5).status().IsNotSupported());
+  EXPECT_FALSE(DecompressBlock(RleEnc(12), Hex(good), 5).ok());
+}
+
 // ---- Byte stream split.
 
 TEST(DataBlockTest, ByteStreamSplit) {
@@ -715,7 +831,6 @@ TEST(DataBlockTest, UnsupportedAndUnset) {
   EXPECT_TRUE(st.IsNotSupported());
   EXPECT_NE(st.message().find("dictionary"), std::string::npos);
   EXPECT_TRUE(DecompressBlock(dict, Buffer(), 1).status().IsNotSupported());
-  EXPECT_TRUE(DecompressBlock(RleEnc(32), Buffer(), 1).status().IsNotSupported());
   st = DecompressFixedPerValue(General(pb::COMPRESSION_ALGORITHM_ZSTD, Flat(32)), Buffer(), 1)
            .status();
   EXPECT_TRUE(st.IsNotSupported());
@@ -870,6 +985,9 @@ TEST(DataBlockTest, MutatedInputsStayConsistent) {
     auto rle = RleEncode(reinterpret_cast<uint8_t*>(ints.data()), 1000, 32);
     ASSERT_TRUE(rle.ok());
     cases.push_back({RleEnc(32), {rle->values, rle->run_lengths}, 1000, 0});
+    auto block = RleEncodeBlock(reinterpret_cast<uint8_t*>(ints.data()), 1000, 32);
+    ASSERT_TRUE(block.ok());
+    cases.push_back({RleEnc(32), {*block}, 1000, 1});
   }
   {
     auto z = GeneralCompress(GeneralScheme::kZstd, std::nullopt,

@@ -4,6 +4,8 @@
 // The Lance 2.1 / 2.2 field decoder: decodes the leaf columns of a top-level field page by page
 // (miniblock_decoder.h, fullzip_decoder.h, and the all-null / constant and blob layouts below),
 // unravels each page's rep/def levels (repdef_unravel.h) and assembles the nested array.
+#include <google/protobuf/unknown_field_set.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -11,8 +13,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <google/protobuf/unknown_field_set.h>
 
 #include "encodings_v2_1.pb.h"
 #include "lancet/core/array.h"
@@ -50,9 +50,8 @@ class ConstantPageDecoder final : public LeafPageDecoder {
       : page_(page), layout_(layout), rows_(std::move(rows)), ctx_(std::move(context)) {}
 
   Status Init() {
-    LANCET_ASSIGN_OR_RETURN(
-        layers_, internal::ConvertLayers(std::vector<int>(layout_.layers().begin(),
-                                                          layout_.layers().end())));
+    LANCET_ASSIGN_OR_RETURN(layers_, internal::ConvertLayers(std::vector<int>(
+                                         layout_.layers().begin(), layout_.layers().end())));
     if (layers_.empty()) layers_.push_back(RepDefLayer::kNullableItem);
     const size_t n = page_.buffers.size();
     int level_base = -1;  // buffer index of the rep buffer (def follows), -1 for none
@@ -73,8 +72,8 @@ class ConstantPageDecoder final : public LeafPageDecoder {
     }
     if (level_base >= 0) {
       for (int which = 0; which < 2; ++which) {
-        level_buffer_[which] = page_.buffers[level_base + which].length > 0 ? level_base + which
-                                                                             : -1;
+        level_buffer_[which] =
+            page_.buffers[level_base + which].length > 0 ? level_base + which : -1;
       }
     }
     for (const RowRange& r : rows_) {
@@ -92,9 +91,9 @@ class ConstantPageDecoder final : public LeafPageDecoder {
     for (int which = 0; which < 2; ++which) {
       if (level_buffer_[which] >= 0) out.push_back(page_.buffers[level_buffer_[which]]);
     }
-    out.erase(std::remove_if(out.begin(), out.end(),
-                             [](const ByteRange& r) { return r.length == 0; }),
-              out.end());
+    out.erase(
+        std::remove_if(out.begin(), out.end(), [](const ByteRange& r) { return r.length == 0; }),
+        out.end());
     if (out.empty()) {
       read_ = true;
       if (value_buffer_ >= 0) return Status::Corruption(ctx_ + ": empty constant value buffer");
@@ -113,15 +112,15 @@ class ConstantPageDecoder final : public LeafPageDecoder {
       if (k >= buffers.size()) return Status::Corruption(ctx_ + ": missing level reads");
       const Buffer& buf = buffers[k++];
       std::vector<uint16_t>& dst = which == 0 ? rep_ : def_;
-      const bool compressed = which == 0 ? layout_.has_rep_compression()
-                                         : layout_.has_def_compression();
+      const bool compressed =
+          which == 0 ? layout_.has_rep_compression() : layout_.has_def_compression();
       if (compressed) {
         const pb::CompressiveEncoding& enc =
             which == 0 ? layout_.rep_compression() : layout_.def_compression();
         uint64_t n = which == 0 ? layout_.num_rep_values() : layout_.num_def_values();
         LANCET_ASSIGN_OR_RETURN(DataBlock block, DecompressBlock(enc, buf, n));
-        LANCET_ASSIGN_OR_RETURN(dst, internal::LevelsFromBlock(
-                                         block, n, ctx_ + (which == 0 ? " rep" : " def")));
+        LANCET_ASSIGN_OR_RETURN(
+            dst, internal::LevelsFromBlock(block, n, ctx_ + (which == 0 ? " rep" : " def")));
       } else {
         if (buf.size() % 2 != 0) return Status::Corruption(ctx_ + ": odd level buffer size");
         dst.resize(static_cast<size_t>(buf.size() / 2));
@@ -149,8 +148,8 @@ class ConstantPageDecoder final : public LeafPageDecoder {
     if (layout_.has_inline_value() || value_buffer_ >= 0) {
       constant = std::make_shared<DataBlock>();
       constant->kind = DataBlock::Kind::kConstant;
-      constant->data = layout_.has_inline_value() ? Buffer::FromString(layout_.inline_value())
-                                                  : value_;
+      constant->data =
+          layout_.has_inline_value() ? Buffer::FromString(layout_.inline_value()) : value_;
       constant->bits_per_value = static_cast<uint64_t>(constant->data.size()) * 8;
     }
     // Without stored levels an all-null page has one null level (def 1) per row.
@@ -161,8 +160,8 @@ class ConstantPageDecoder final : public LeafPageDecoder {
       def = &synthetic_def;
     }
     if (!has_rep && !def->empty() && def->size() != page_.num_rows) {
-      return Status::Corruption(ctx_ + ": " + std::to_string(def->size()) +
-                                " def levels for " + std::to_string(page_.num_rows) + " rows");
+      return Status::Corruption(ctx_ + ": " + std::to_string(def->size()) + " def levels for " +
+                                std::to_string(page_.num_rows) + " rows");
     }
     std::vector<uint64_t> row_starts;
     if (has_rep) {
@@ -255,7 +254,9 @@ class BlobPageDecoder final : public LeafPageDecoder {
  public:
   BlobPageDecoder(std::unique_ptr<LeafPageDecoder> inner, std::vector<RepDefLayer> layers,
                   std::vector<RowRange> rows, std::string context)
-      : inner_(std::move(inner)), layers_(std::move(layers)), rows_(std::move(rows)),
+      : inner_(std::move(inner)),
+        layers_(std::move(layers)),
+        rows_(std::move(rows)),
         ctx_(std::move(context)) {}
 
   Result<std::vector<ByteRange>> NextReads() override {
@@ -443,8 +444,7 @@ Status BlockMismatch(const std::string& ctx, const DataType& type, const DataBlo
   if (b.kind == DataBlock::Kind::kFixedWidth || b.kind == DataBlock::Kind::kConstant) {
     got += " (" + std::to_string(b.bits_per_value) + " bits)";
   }
-  return Status::Corruption(ctx + ": " + type.ToString() + " column decoded to " + got +
-                            " values");
+  return Status::Corruption(ctx + ": " + type.ToString() + " column decoded to " + got + " values");
 }
 
 class FixedBuilder final : public ValuesBuilder {
@@ -458,7 +458,8 @@ class FixedBuilder final : public ValuesBuilder {
         if (b.data.empty()) return BlockMismatch(ctx_, *type_, b);
         bits_out_.AppendN(b.data.data()[0] & 1, length);
       } else {
-        if (static_cast<uint64_t>(b.data.size()) != bits_ / 8) return BlockMismatch(ctx_, *type_, b);
+        if (static_cast<uint64_t>(b.data.size()) != bits_ / 8)
+          return BlockMismatch(ctx_, *type_, b);
         for (uint64_t i = 0; i < length; ++i) bytes_.Append(b.data.data(), bits_ / 8);
       }
       length_ += length;
@@ -512,7 +513,8 @@ class FixedBuilder final : public ValuesBuilder {
         for (uint64_t i = s; i < s + n && i < length_; ++i) zero[i] = true;
       }
       for (uint64_t i = 0; i < length_; ++i) {
-        const bool v = bits_out_.Get(i) && !zero[i] && (validity.null_count() == 0 || validity.Get(i));
+        const bool v =
+            bits_out_.Get(i) && !zero[i] && (validity.null_count() == 0 || validity.Get(i));
         clean.Append(v);
       }
       // Finish() drops an all-ones bitmap; values need the bytes regardless.
@@ -631,8 +633,11 @@ class BinaryBuilder final : public ValuesBuilder {
 class FslBuilder final : public ValuesBuilder {
  public:
   FslBuilder(DataTypePtr type, uint64_t item_bits, std::string ctx)
-      : type_(std::move(type)), dim_(static_cast<uint64_t>(type_->fixed_size())),
-        item_bits_(item_bits), ctx_(ctx), items_(type_->value_type(), item_bits, ctx) {}
+      : type_(std::move(type)),
+        dim_(static_cast<uint64_t>(type_->fixed_size())),
+        item_bits_(item_bits),
+        ctx_(ctx),
+        items_(type_->value_type(), item_bits, ctx) {}
 
   Status Append(const DataBlock& b, uint64_t offset, uint64_t length) override {
     if (b.kind != DataBlock::Kind::kFixedWidth || b.bits_per_value != dim_ * item_bits_) {
@@ -805,7 +810,7 @@ struct LeafColumn {
   std::vector<NodeKind> path;  // top-level field first, leaf last
   std::string name;            // dotted path for messages
   std::vector<std::unique_ptr<LeafPageDecoder>> decoders;
-  std::vector<size_t> pages;   // page index of each decoder
+  std::vector<size_t> pages;           // page index of each decoder
   std::vector<UnraveledLayer> layers;  // innermost first
   std::unique_ptr<ValuesBuilder> values;
 };
@@ -842,8 +847,8 @@ Status CheckLayers(const LeafColumn& leaf, const std::vector<RepDefLayer>& layer
   };
   if (layers.size() != leaf.path.size()) {
     return Status::Corruption(ctx + ": page layers [" + describe() + "] do not match the " +
-                              std::to_string(leaf.path.size()) + " levels of field '" +
-                              leaf.name + "'");
+                              std::to_string(leaf.path.size()) + " levels of field '" + leaf.name +
+                              "'");
   }
   for (size_t i = 0; i < layers.size(); ++i) {
     const NodeKind k = leaf.path[leaf.path.size() - 1 - i];
@@ -884,8 +889,7 @@ class Assembler {
       const LeafColumn& first = (*leaves_)[next_];
       const UnraveledLayer& layer = first.layers[first.path.size() - 1 - depth];
       LANCET_ASSIGN_OR_RETURN(ArrayPtr child, Build(t.children()[0], depth + 1));
-      if (layer.offsets.size() != layer.length + 1 ||
-          layer.offsets.back() != child->length) {
+      if (layer.offsets.size() != layer.length + 1 || layer.offsets.back() != child->length) {
         return Status::Corruption("field '" + f.name + "': list offsets do not match its items");
       }
       auto a = std::make_shared<ArrayData>();
@@ -924,7 +928,7 @@ std::vector<UnraveledLayer> EmptyLayers(const LeafColumn& leaf) {
 std::string DescribeBufferCompression(const pb::BufferCompression& c) {
   std::string s = c.scheme() == pb::COMPRESSION_ALGORITHM_ZSTD  ? "ZSTD"
                   : c.scheme() == pb::COMPRESSION_ALGORITHM_LZ4 ? "LZ4"
-                                                                 : "NONE";
+                                                                : "NONE";
   if (c.has_level()) s += ":" + std::to_string(c.level());
   return s;
 }
@@ -975,8 +979,8 @@ std::string Describe(const pb::CompressiveEncoding& e) {
       return s + "], " + Describe(e.packed_struct().values()) + ")";
     }
     case E::kVariablePackedStruct:
-      return "VariablePackedStruct(" +
-             std::to_string(e.variable_packed_struct().fields_size()) + " fields)";
+      return "VariablePackedStruct(" + std::to_string(e.variable_packed_struct().fields_size()) +
+             " fields)";
     case E::COMPRESSION_NOT_SET:
       break;
   }
@@ -1127,8 +1131,8 @@ Result<ArrayPtr> DecodeFieldV21(const Field& field, const std::vector<const Colu
   for (size_t ci = 0; ci < leaves.size(); ++ci) {
     LeafColumn& leaf = leaves[ci];
     for (size_t k = 0; k < leaf.decoders.size(); ++k) {
-      const std::string ctx = "field '" + leaf.name + "' column " + std::to_string(ci) +
-                              " page " + std::to_string(leaf.pages[k]);
+      const std::string ctx = "field '" + leaf.name + "' column " + std::to_string(ci) + " page " +
+                              std::to_string(leaf.pages[k]);
       LANCET_ASSIGN_OR_RETURN(LeafData data, leaf.decoders[k]->Finish());
       leaf.decoders[k].reset();
       LANCET_RETURN_NOT_OK(CheckLayers(leaf, data.layers, ctx));

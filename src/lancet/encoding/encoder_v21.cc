@@ -11,11 +11,18 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "encodings_v2_1.pb.h"
 #include "lancet/encoding/encoder_v21_internal.h"
+#include "lancet/encoding/fastlanes.h"
+#include "lancet/encoding/fsst.h"
+#include "lancet/encoding/general_compression.h"
+#include "lancet/encoding/rle.h"
 #include "lancet/encoding/field_codec.h"
 #include "lancet/encoding/repdef_shred.h"
 
@@ -33,6 +40,12 @@ constexpr uint64_t kMaxMiniBlockValues = 4096;
 constexpr uint64_t kMaxMiniBlockBytes = 8 * 1024 - 6;  // Lance's aim for fixed-width chunks
 constexpr int64_t kAimVariableChunkBytes = 4 * 1024;
 constexpr uint64_t kMaxNarrowValueBytes = 256;
+constexpr uint64_t kFsstMinMaxLength = 5;             // FSST_LEAST_INPUT_MAX_LENGTH
+constexpr uint64_t kFsstMinPageBytes = 32 * 1024;     // FSST_LEAST_INPUT_SIZE
+constexpr uint64_t kPerValueGeneralMinBytes = 32 * 1024;
+constexpr double kRleThreshold = 0.5;                 // runs < 0.5 * values
+constexpr uint64_t kDictMinValues = 100;
+constexpr double kDictSizeRatio = 0.8;
 constexpr char kStructuralEncodingKey[] = "lance-encoding:structural-encoding";
 
 
@@ -99,9 +112,6 @@ EncodedPage MakePage(const ShreddedLeaf& page, const pb::PageLayout& layout,
 Buffer LevelsBuffer(const std::vector<uint16_t>& levels, uint64_t begin, uint64_t end) {
   return Buffer::Copy(levels.data() + begin, static_cast<int64_t>((end - begin) * 2));
 }
-
-// Bytes of one level buffer (Flat 16) of `n` levels.
-uint64_t LevelBytes(uint64_t n) { return 2 * n; }
 
 // ---- Mini-block chunk planning.
 
@@ -203,23 +213,6 @@ std::vector<ChunkPlan> PlanVariableChunks(const PageValues& v) {
     pos += num;
   }
   return plan;
-}
-
-// Sizes of the value buffers of a chunk holding values [v0, v0 + nv).
-std::vector<uint64_t> ChunkBufferSizes(const PageValues& v, uint64_t v0, uint64_t nv) {
-  if (v.block.kind == DataBlock::Kind::kVariableWidth) {
-    const uint64_t w = v.block.offset_bits / 8;
-    const uint64_t raw = (nv + 1) * w + v.block.OffsetAt(v0 + nv) - v.block.OffsetAt(v0);
-    return {(raw + w - 1) / w * w};
-  }
-  std::vector<uint64_t> sizes;
-  if (v.fsl_has_validity) {
-    uint64_t dim = 1;
-    for (uint32_t d : v.fsl_dims) dim *= d;
-    sizes.push_back((nv * dim + 7) / 8);
-  }
-  sizes.push_back((nv * v.block.bits_per_value + 7) / 8);
-  return sizes;
 }
 
 // Materialize the value buffers of a chunk.
@@ -534,10 +527,216 @@ Result<EncodedPage> EncodeAllNull(const ShreddedLeaf& page, bool simple,
 // ---------------------------------------------------------------------------------------------
 // MiniBlockLayout
 
-Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& values,
-                                    const PageEncodeOptions& options) {
+namespace {
+
+// The value side of a mini-block page: how values are cut into chunks and encoded.
+class MiniBlockValues {
+ public:
+  virtual ~MiniBlockValues() = default;
+  /// Initial chunking (non-last chunks hold 2^log values).
+  virtual std::vector<ChunkPlan> Plan() const = 0;
+  /// The value buffers of a chunk holding values [v0, v0 + nv).
+  virtual Result<std::vector<Buffer>> Encode(uint64_t v0, uint64_t nv) const = 0;
+  virtual pb::CompressiveEncoding Encoding() const = 0;
+};
+
+// Flat fixed-width values and fixed-size lists (with an item validity buffer first).
+class FlatValues final : public MiniBlockValues {
+ public:
+  explicit FlatValues(const PageValues& v) : v_(v) {}
+  std::vector<ChunkPlan> Plan() const override { return PlanFixedChunks(v_); }
+  Result<std::vector<Buffer>> Encode(uint64_t v0, uint64_t nv) const override {
+    return ChunkBuffers(v_, v0, nv);
+  }
+  pb::CompressiveEncoding Encoding() const override { return ValueEncoding(v_); }
+
+ private:
+  const PageValues& v_;
+};
+
+// Variable-width values (possibly FSST-compressed first): [offsets][bytes] per chunk.
+class VariableValues final : public MiniBlockValues {
+ public:
+  VariableValues(PageValues v, std::string fsst_table)
+      : v_(std::move(v)), fsst_table_(std::move(fsst_table)) {}
+  std::vector<ChunkPlan> Plan() const override { return PlanVariableChunks(v_); }
+  Result<std::vector<Buffer>> Encode(uint64_t v0, uint64_t nv) const override {
+    return ChunkBuffers(v_, v0, nv);
+  }
+  pb::CompressiveEncoding Encoding() const override {
+    pb::CompressiveEncoding variable = ValueEncoding(v_);
+    if (fsst_table_.empty()) return variable;
+    pb::CompressiveEncoding e;
+    e.mutable_fsst()->set_symbol_table(fsst_table_);
+    *e.mutable_fsst()->mutable_values() = std::move(variable);
+    return e;
+  }
+
+ private:
+  PageValues v_;
+  std::string fsst_table_;
+};
+
+// InlineBitpacking: one FastLanes block of up to 1024 values per chunk.
+class InlineBitpackValues final : public MiniBlockValues {
+ public:
+  explicit InlineBitpackValues(const PageValues& v) : v_(v) {}
+  std::vector<ChunkPlan> Plan() const override {
+    std::vector<ChunkPlan> plan;
+    const uint64_t n = v_.block.num_values;
+    for (uint64_t off = 0; off < n; off += kFastLanesBlockValues) {
+      const uint64_t nv = std::min<uint64_t>(kFastLanesBlockValues, n - off);
+      const bool last = off + nv == n;
+      plan.push_back(ChunkPlan{off, nv, last,
+                               static_cast<uint8_t>(nv == kFastLanesBlockValues ? 10 : 0)});
+    }
+    return plan;
+  }
+  Result<std::vector<Buffer>> Encode(uint64_t v0, uint64_t nv) const override {
+    const uint32_t bits = static_cast<uint32_t>(v_.block.bits_per_value);
+    LANCET_ASSIGN_OR_RETURN(Buffer b, InlineBitpackEncodeChunk(v_.block.data.data() + v0 * bits / 8,
+                                                               nv, bits));
+    return std::vector<Buffer>{std::move(b)};
+  }
+  pb::CompressiveEncoding Encoding() const override {
+    pb::CompressiveEncoding e;
+    e.mutable_inline_bitpacking()->set_uncompressed_bits_per_value(v_.block.bits_per_value);
+    return e;
+  }
+
+  /// Encoded size of the whole page (for the choice against Flat).
+  static uint64_t EncodedBytes(const PageValues& v) {
+    const uint32_t bits = static_cast<uint32_t>(v.block.bits_per_value);
+    uint64_t total = 0;
+    for (uint64_t off = 0; off < v.block.num_values; off += kFastLanesBlockValues) {
+      const uint64_t nv = std::min<uint64_t>(kFastLanesBlockValues, v.block.num_values - off);
+      const uint32_t w = ComputeBitWidth(v.block.data.data() + off * bits / 8, nv, bits);
+      total += bits / 8 + FastLanesPackedBytes(w);
+    }
+    return total;
+  }
+
+ private:
+  const PageValues& v_;
+};
+
+// Rle: [run values][u8 run lengths] per chunk; runs restart in every chunk.
+class RleValues final : public MiniBlockValues {
+ public:
+  explicit RleValues(const PageValues& v) : v_(v) {}
+  std::vector<ChunkPlan> Plan() const override {
+    std::vector<ChunkPlan> plan;
+    const uint64_t n = v_.block.num_values;
+    const uint32_t bits = static_cast<uint32_t>(v_.block.bits_per_value);
+    const uint64_t run_bytes = bits / 8 + 1;
+    uint64_t pos = 0;
+    while (pos < n) {
+      const uint64_t rem = n - pos;
+      const uint8_t* base = v_.block.data.data() + pos * bits / 8;
+      if (rem <= kMaxMiniBlockValues && RleCountRuns(base, rem, bits) * run_bytes <=
+                                            kMaxMiniBlockBytes) {
+        plan.push_back(ChunkPlan{pos, rem, true, 0});
+        break;
+      }
+      uint64_t k = kMaxMiniBlockValues;
+      while (k > 2 && (k >= rem || RleCountRuns(base, k, bits) * run_bytes > kMaxMiniBlockBytes)) {
+        k /= 2;
+      }
+      plan.push_back(ChunkPlan{pos, k, false, static_cast<uint8_t>(Log2Exact(k))});
+      pos += k;
+    }
+    if (!plan.empty()) plan.back().last = true;
+    return plan;
+  }
+  Result<std::vector<Buffer>> Encode(uint64_t v0, uint64_t nv) const override {
+    const uint32_t bits = static_cast<uint32_t>(v_.block.bits_per_value);
+    LANCET_ASSIGN_OR_RETURN(RleEncoded r,
+                            RleEncode(v_.block.data.data() + v0 * bits / 8, nv, bits));
+    return std::vector<Buffer>{std::move(r.values), std::move(r.run_lengths)};
+  }
+  pb::CompressiveEncoding Encoding() const override {
+    pb::CompressiveEncoding e;
+    *e.mutable_rle()->mutable_values() = FlatEncoding(v_.block.bits_per_value);
+    *e.mutable_rle()->mutable_run_lengths() = FlatEncoding(8);
+    return e;
+  }
+
+ private:
+  const PageValues& v_;
+};
+
+// How the rep or def levels of each chunk are stored.
+class LevelCodec {
+ public:
+  // Flat(16): raw u16 levels.
+  LevelCodec() = default;
+
+  // Chooses bitpacking for the levels of a page, as Lance's block compressor does: inline
+  // bitpacking (one 1024-level block per chunk) for pages of at most 1024 levels, else
+  // out-of-line bitpacking at the page's bit width.
+  static LevelCodec Choose(const std::vector<uint16_t>& levels) {
+    LevelCodec c;
+    uint16_t max_level = 0;
+    for (uint16_t l : levels) max_level = std::max(max_level, l);
+    c.width_ = static_cast<uint32_t>(BitsNeeded(max_level));
+    if (c.width_ == 0 || c.width_ >= 16) return LevelCodec();
+    c.kind_ = levels.size() <= kFastLanesBlockValues ? Kind::kInline : Kind::kOutOfLine;
+    return c;
+  }
+
+  pb::CompressiveEncoding Encoding() const {
+    pb::CompressiveEncoding e;
+    switch (kind_) {
+      case Kind::kFlat: return FlatEncoding(16);
+      case Kind::kInline:
+        e.mutable_inline_bitpacking()->set_uncompressed_bits_per_value(16);
+        return e;
+      case Kind::kOutOfLine:
+        e.mutable_out_of_line_bitpacking()->set_uncompressed_bits_per_value(16);
+        *e.mutable_out_of_line_bitpacking()->mutable_values() = FlatEncoding(width_);
+        return e;
+    }
+    return e;
+  }
+
+  Result<Buffer> Encode(const uint16_t* levels, uint64_t n) const {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(levels);
+    switch (kind_) {
+      case Kind::kFlat: return Buffer::Copy(levels, static_cast<int64_t>(2 * n));
+      case Kind::kInline: {
+        BufferBuilder b;
+        for (uint64_t off = 0; off < n; off += kFastLanesBlockValues) {
+          const uint64_t m = std::min<uint64_t>(kFastLanesBlockValues, n - off);
+          LANCET_ASSIGN_OR_RETURN(Buffer c, InlineBitpackEncodeChunk(bytes + 2 * off, m, 16, width_));
+          b.Append(c.data(), static_cast<size_t>(c.size()));
+        }
+        return b.Finish();
+      }
+      case Kind::kOutOfLine: return OutOfLineBitpackEncode(bytes, n, 16, width_);
+    }
+    return Status::Internal("bad level codec");
+  }
+
+ private:
+  enum class Kind : uint8_t { kFlat, kInline, kOutOfLine };
+  Kind kind_ = Kind::kFlat;
+  uint32_t width_ = 16;
+};
+
+// A structural dictionary: the page's distinct values, stored once in a page buffer; the chunks
+// then hold i32 indices.
+struct MiniBlockDictionary {
+  pb::CompressiveEncoding encoding;
+  Buffer data;
+  uint64_t num_items = 0;
+};
+
+Result<EncodedPage> EncodeMiniBlockWith(const ShreddedLeaf& page, uint64_t n,
+                                        const MiniBlockValues& values, const LevelCodec& rep_codec,
+                                        const LevelCodec& def_codec,
+                                        const PageEncodeOptions& options,
+                                        const MiniBlockDictionary* dictionary = nullptr) {
   const bool v22 = options.version == FileVersion::kV2_2;
-  const uint64_t n = values.block.num_values;
   const bool has_rep = page.has_rep();
   const bool has_def = page.has_def();
   const uint64_t num_levels = page.num_levels;
@@ -559,45 +758,48 @@ Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& 
     return levels_differ ? slot_level[slot] + 1 : slot + 1;
   };
 
-  std::vector<ChunkPlan> plan = values.block.kind == DataBlock::Kind::kVariableWidth
-                                    ? PlanVariableChunks(values)
-                                    : PlanFixedChunks(values);
-  const uint64_t num_value_buffers = ChunkBufferSizes(values, 0, 0).size();
-
-  struct FinalChunk {
+  struct Chunk {
     ChunkPlan p;
-    uint64_t l0, nl;
-    uint64_t bytes;
-    std::vector<uint64_t> sizes;
+    uint64_t l0 = 0, nl = 0;
+    Buffer rep, def;
+    std::vector<Buffer> buffers;
+    uint64_t bytes = 0;
   };
-  std::vector<FinalChunk> chunks;
+  std::vector<Chunk> chunks;
+  std::vector<ChunkPlan> plan = values.Plan();
   std::vector<ChunkPlan> work(plan.rbegin(), plan.rend());  // a stack, front at the back
   uint64_t level_pos = 0;
+  size_t num_value_buffers = 0;
   while (!work.empty()) {
     ChunkPlan p = work.back();
     work.pop_back();
-    const uint64_t l0 = level_pos;
-    const uint64_t le =
-        (has_rep || has_def) ? (p.last ? num_levels : level_end_of_slot(p.v0 + p.nv - 1)) : l0;
-    const uint64_t nl = (has_rep || has_def) ? le - l0 : 0;
-    std::vector<uint64_t> sizes = ChunkBufferSizes(values, p.v0, p.nv);
-    uint64_t header = 2 + (has_rep ? 2 : 0) + (has_def ? 2 : 0) + size_width * sizes.size();
-    uint64_t bytes = Pad8(header);
-    if (has_rep) bytes += Pad8(LevelBytes(nl));
-    if (has_def) bytes += Pad8(LevelBytes(nl));
-    bool fits = p.nv <= kMaxMiniBlockValues && nl <= 0xFFFF && LevelBytes(nl) <= 0xFFFF;
-    for (uint64_t s : sizes) {
-      fits = fits && s <= max_buffer_size;
-      bytes += Pad8(s);
+    Chunk ch;
+    ch.p = p;
+    ch.l0 = level_pos;
+    if (has_rep || has_def) {
+      const uint64_t le = p.last ? num_levels : level_end_of_slot(p.v0 + p.nv - 1);
+      ch.nl = le - ch.l0;
     }
-    fits = fits && bytes <= max_chunk_bytes;
+    LANCET_ASSIGN_OR_RETURN(ch.buffers, values.Encode(p.v0, p.nv));
+    if (has_rep) {
+      LANCET_ASSIGN_OR_RETURN(ch.rep, rep_codec.Encode(page.rep.data() + ch.l0, ch.nl));
+    }
+    if (has_def) {
+      LANCET_ASSIGN_OR_RETURN(ch.def, def_codec.Encode(page.def.data() + ch.l0, ch.nl));
+    }
+    uint64_t header = 2 + (has_rep ? 2 : 0) + (has_def ? 2 : 0) + size_width * ch.buffers.size();
+    ch.bytes = Pad8(header) + Pad8(ch.rep.size()) + Pad8(ch.def.size());
+    bool fits = p.nv <= kMaxMiniBlockValues && ch.nl <= 0xFFFF && ch.rep.size() <= 0xFFFF &&
+                ch.def.size() <= 0xFFFF;
+    for (const Buffer& b : ch.buffers) {
+      fits = fits && static_cast<uint64_t>(b.size()) <= max_buffer_size;
+      ch.bytes += Pad8(b.size());
+    }
+    fits = fits && ch.bytes <= max_chunk_bytes;
     if (!fits) {
-      if (p.nv <= 1 || (!p.last && p.nv <= 2)) {
+      uint64_t half = IsPow2(p.nv) ? p.nv / 2 : uint64_t{1} << (Log2Exact(p.nv) - 1);
+      if (p.nv <= 1 || half < 2) {
         return Status::NotSupported("values do not fit a mini-block chunk");
-      }
-      uint64_t half = p.nv / 2;
-      if (!IsPow2(p.nv)) {
-        half = uint64_t{1} << (Log2Exact(p.nv) - 1);
       }
       ChunkPlan second{p.v0 + half, p.nv - half, p.last,
                        static_cast<uint8_t>(p.last ? 0 : Log2Exact(p.nv - half))};
@@ -606,37 +808,38 @@ Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& 
       work.push_back(first);
       continue;
     }
-    level_pos = l0 + nl;
-    chunks.push_back(FinalChunk{p, l0, nl, bytes, std::move(sizes)});
+    level_pos = ch.l0 + ch.nl;
+    num_value_buffers = ch.buffers.size();
+    chunks.push_back(std::move(ch));
   }
 
   BufferBuilder meta, data;
   std::vector<uint64_t> rep_index;
   for (size_t c = 0; c < chunks.size(); ++c) {
-    const FinalChunk& ch = chunks[c];
+    const Chunk& ch = chunks[c];
     const size_t start = data.size();
     data.AppendValue(static_cast<uint16_t>(ch.nl));
-    if (has_rep) data.AppendValue(static_cast<uint16_t>(LevelBytes(ch.nl)));
-    if (has_def) data.AppendValue(static_cast<uint16_t>(LevelBytes(ch.nl)));
-    for (uint64_t s : ch.sizes) {
+    if (has_rep) data.AppendValue(static_cast<uint16_t>(ch.rep.size()));
+    if (has_def) data.AppendValue(static_cast<uint16_t>(ch.def.size()));
+    for (const Buffer& b : ch.buffers) {
       if (v22) {
-        data.AppendValue(static_cast<uint32_t>(s));
+        data.AppendValue(static_cast<uint32_t>(b.size()));
       } else {
-        data.AppendValue(static_cast<uint16_t>(s));
+        data.AppendValue(static_cast<uint16_t>(b.size()));
       }
     }
     data.PadTo(8, kMiniBlockFill);
     if (has_rep) {
-      data.Append(page.rep.data() + ch.l0, LevelBytes(ch.nl));
+      data.Append(ch.rep.data(), static_cast<size_t>(ch.rep.size()));
       data.PadTo(8, kMiniBlockFill);
       AppendRepIndex(page.rep.data() + ch.l0, ch.nl, page.max_rep, c == 0,
                      c + 1 == chunks.size(), &rep_index);
     }
     if (has_def) {
-      data.Append(page.def.data() + ch.l0, LevelBytes(ch.nl));
+      data.Append(ch.def.data(), static_cast<size_t>(ch.def.size()));
       data.PadTo(8, kMiniBlockFill);
     }
-    for (const Buffer& b : ChunkBuffers(values, ch.p.v0, ch.p.nv)) {
+    for (const Buffer& b : ch.buffers) {
       data.Append(b.data(), static_cast<size_t>(b.size()));
       data.PadTo(8, kMiniBlockFill);
     }
@@ -652,29 +855,229 @@ Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& 
 
   pb::PageLayout layout;
   pb::MiniBlockLayout* mb = layout.mutable_mini_block_layout();
-  if (has_rep) *mb->mutable_rep_compression() = FlatEncoding(16);
-  if (has_def) *mb->mutable_def_compression() = FlatEncoding(16);
-  *mb->mutable_value_compression() = ValueEncoding(values);
+  if (has_rep) *mb->mutable_rep_compression() = rep_codec.Encoding();
+  if (has_def) *mb->mutable_def_compression() = def_codec.Encoding();
+  *mb->mutable_value_compression() = values.Encoding();
   AddLayers(page, mb);
   mb->set_num_buffers(num_value_buffers);
   if (has_rep) mb->set_repetition_index_depth(1);
   mb->set_num_items(n);
   if (v22) mb->set_has_large_chunk(true);
+  if (dictionary) {
+    *mb->mutable_dictionary() = dictionary->encoding;
+    mb->set_num_dictionary_items(dictionary->num_items);
+  }
 
   std::vector<Buffer> buffers;
   buffers.push_back(meta.Finish());
   buffers.push_back(data.Finish());
+  if (dictionary) buffers.push_back(dictionary->data);
   if (has_rep) {
     buffers.push_back(Buffer::Copy(rep_index.data(), static_cast<int64_t>(rep_index.size() * 8)));
   }
   return MakePage(page, layout, std::move(buffers));
 }
 
+bool IsBitpackable(const PageValues& v) {
+  const uint64_t b = v.block.bits_per_value;
+  return v.block.kind == DataBlock::Kind::kFixedWidth && v.fsl_dims.empty() &&
+         (b == 8 || b == 16 || b == 32 || b == 64);
+}
+
+
+// Lance's rule: at least 100 values, and the estimated dictionary + i32-index size is below 80%
+// of the value bytes.
+bool ShouldDictionaryEncode(const PageValues& v, uint64_t* cardinality) {
+  const uint64_t n = v.block.num_values;
+  if (v.block.kind != DataBlock::Kind::kVariableWidth || n < kDictMinValues) return false;
+  const uint64_t data_size = static_cast<uint64_t>(v.block.data.size());
+  if (data_size == 0) return false;
+  std::unordered_set<std::string_view> distinct;
+  const char* base = reinterpret_cast<const char*>(v.block.data.data());
+  const uint64_t offset_bytes = v.block.offset_bits / 8;
+  const uint64_t avg = data_size / n;
+  // Give up as soon as the estimate cannot stay under the threshold.
+  const double limit = kDictSizeRatio * static_cast<double>(data_size);
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t s = v.block.OffsetAt(i), e = v.block.OffsetAt(i + 1);
+    distinct.insert(std::string_view(base + s, e - s));
+    const double est = static_cast<double>(distinct.size() * (avg + offset_bytes) +
+                                           n * offset_bytes);
+    if (est >= limit) return false;
+  }
+  *cardinality = distinct.size();
+  return true;
+}
+
+Result<EncodedPage> EncodeFixedMiniBlock(const ShreddedLeaf& page, const PageValues& values,
+                                         const LevelCodec& rep_codec, const LevelCodec& def_codec,
+                                         const PageEncodeOptions& options,
+                                         const MiniBlockDictionary* dictionary) {
+  const uint64_t n = values.block.num_values;
+  if (options.enable_compression && IsBitpackable(values) && n > 0) {
+    const uint32_t bits = static_cast<uint32_t>(values.block.bits_per_value);
+    const uint64_t runs = CountValueRuns(values.block.data.data(), n, bits);
+    if (static_cast<double>(runs) < static_cast<double>(n) * kRleThreshold) {
+      return EncodeMiniBlockWith(page, n, RleValues(values), rep_codec, def_codec, options,
+                                 dictionary);
+    }
+    if (InlineBitpackValues::EncodedBytes(values) < n * bits / 8) {
+      return EncodeMiniBlockWith(page, n, InlineBitpackValues(values), rep_codec, def_codec,
+                                 options, dictionary);
+    }
+  }
+  return EncodeMiniBlockWith(page, n, FlatValues(values), rep_codec, def_codec, options,
+                             dictionary);
+}
+
+Result<EncodedPage> EncodeDictionary(const ShreddedLeaf& page, const PageValues& values,
+                                     const LevelCodec& rep_codec, const LevelCodec& def_codec,
+                                     const PageEncodeOptions& options) {
+  const uint64_t n = values.block.num_values;
+  const uint32_t offset_bits = values.block.offset_bits;
+  const char* base = reinterpret_cast<const char*>(values.block.data.data());
+  std::unordered_map<std::string_view, int32_t> ids;
+  std::vector<std::string_view> items;
+  std::vector<int32_t> indices(n, 0);
+  for (uint64_t i = 0; i < n; ++i) {
+    // Null slots keep index 0; their def level says they are null.
+    if (!page.value_valid.empty() && !page.value_valid[i]) continue;
+    const uint64_t s = values.block.OffsetAt(i), e = values.block.OffsetAt(i + 1);
+    const std::string_view v(base + s, e - s);
+    auto [it, inserted] = ids.emplace(v, static_cast<int32_t>(items.size()));
+    if (inserted) items.push_back(v);
+    indices[i] = it->second;
+  }
+  // The dictionary as a Variable block: [bits][data start][offsets from 0][bytes].
+  BufferBuilder dict;
+  const uint64_t w = offset_bits / 8;
+  const uint64_t data_start = 2 * w + (items.size() + 1) * w;
+  AppendWidth(&dict, offset_bits, w);
+  AppendWidth(&dict, data_start, w);
+  uint64_t off = 0;
+  AppendWidth(&dict, 0, w);
+  for (std::string_view v : items) {
+    off += v.size();
+    AppendWidth(&dict, off, w);
+  }
+  for (std::string_view v : items) dict.Append(v);
+  MiniBlockDictionary d;
+  d.num_items = items.size();
+  pb::CompressiveEncoding variable;
+  *variable.mutable_variable()->mutable_offsets() = FlatEncoding(offset_bits);
+  if (options.version == FileVersion::kV2_2) {
+    // LanceDB 0.39 wraps 2.2 dictionaries in LZ4.
+    Buffer raw = dict.Finish();
+    LANCET_ASSIGN_OR_RETURN(d.data, GeneralCompress(GeneralScheme::kLz4, std::nullopt, raw.data(),
+                                                    static_cast<size_t>(raw.size())));
+    pb::General* g = d.encoding.mutable_general();
+    g->mutable_compression()->set_scheme(pb::COMPRESSION_ALGORITHM_LZ4);
+    *g->mutable_values() = std::move(variable);
+  } else {
+    d.data = dict.Finish();
+    d.encoding = std::move(variable);
+  }
+  PageValues idx;
+  idx.block.kind = DataBlock::Kind::kFixedWidth;
+  idx.block.num_values = n;
+  idx.block.bits_per_value = 32;
+  idx.block.data = Buffer::Copy(indices.data(), static_cast<int64_t>(n * 4));
+  idx.max_value_bytes = 4;
+  return EncodeFixedMiniBlock(page, idx, rep_codec, def_codec, options, &d);
+}
+
+void ChooseLevelCodecs(const ShreddedLeaf& page, const PageEncodeOptions& options,
+                       LevelCodec* rep_codec, LevelCodec* def_codec) {
+  if (!options.enable_compression) return;
+  if (page.has_rep()) *rep_codec = LevelCodec::Choose(page.rep);
+  if (page.has_def()) *def_codec = LevelCodec::Choose(page.def);
+}
+
+bool PrefersDictionary(const PageValues& values, const PageEncodeOptions& options) {
+  uint64_t cardinality = 0;
+  return options.enable_compression && ShouldDictionaryEncode(values, &cardinality);
+}
+
+}  // namespace
+
+Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& values,
+                                    const PageEncodeOptions& options) {
+  const uint64_t n = values.block.num_values;
+  LevelCodec rep_codec, def_codec;
+  ChooseLevelCodecs(page, options, &rep_codec, &def_codec);
+  if (values.block.kind == DataBlock::Kind::kVariableWidth) {
+    uint64_t cardinality = 0;
+    if (options.enable_compression && ShouldDictionaryEncode(values, &cardinality)) {
+      return EncodeDictionary(page, values, rep_codec, def_codec, options);
+    }
+    // FSST when the strings are long enough and the page has enough of them (Lance's rule).
+    const uint64_t data_size = static_cast<uint64_t>(values.block.data.size());
+    if (options.enable_compression && values.max_value_bytes >= kFsstMinMaxLength &&
+        data_size >= kFsstMinPageBytes) {
+      Result<FsstCompressed> compressed =
+          FsstCompress(values.block.data.data(), static_cast<size_t>(data_size),
+                       values.block.offsets.data(), values.block.offset_bits, n);
+      if (compressed.ok()) {
+        PageValues fsst;
+        fsst.block.kind = DataBlock::Kind::kVariableWidth;
+        fsst.block.num_values = n;
+        fsst.block.offset_bits = values.block.offset_bits;
+        fsst.block.offsets = compressed->offsets;
+        fsst.block.data = compressed->data;
+        VariableValues vv(std::move(fsst), std::move(compressed->symbol_table));
+        return EncodeMiniBlockWith(page, n, vv, rep_codec, def_codec, options);
+      }
+    }
+    VariableValues vv(values, "");
+    return EncodeMiniBlockWith(page, n, vv, rep_codec, def_codec, options);
+  }
+  return EncodeFixedMiniBlock(page, values, rep_codec, def_codec, options, nullptr);
+}
+
 // ---------------------------------------------------------------------------------------------
 // FullZipLayout
 
-Result<EncodedPage> EncodeFullZip(const ShreddedLeaf& page, const PageValues& values,
+Result<EncodedPage> EncodeFullZip(const ShreddedLeaf& page, const PageValues& input,
                                   const PageEncodeOptions& options) {
+  // Per-value compression of large variable-width values (Lance's rules): zstd for values over
+  // 32 KiB, FSST for strings of >= 5 bytes when the page has >= 32 KiB of them.
+  const PageValues* vp = &input;
+  PageValues compressed;
+  pb::CompressiveEncoding value_encoding = ValueEncoding(input);
+  if (options.enable_compression && input.block.kind == DataBlock::Kind::kVariableWidth) {
+    const uint64_t data_size = static_cast<uint64_t>(input.block.data.size());
+    const uint64_t n = input.block.num_values;
+    if (input.max_value_bytes > kPerValueGeneralMinBytes && data_size >= kFsstMinPageBytes) {
+      compressed = input;
+      LANCET_RETURN_NOT_OK(GeneralCompressPerValue(
+          GeneralScheme::kZstd, 0, input.block.data.data(), static_cast<size_t>(data_size),
+          input.block.offsets.data(), input.block.offset_bits, n, &compressed.block.data,
+          &compressed.block.offsets));
+      pb::CompressiveEncoding e;
+      pb::General* g = e.mutable_general();
+      g->mutable_compression()->set_scheme(pb::COMPRESSION_ALGORITHM_ZSTD);
+      g->mutable_compression()->set_level(0);
+      *g->mutable_values() = std::move(value_encoding);
+      value_encoding = std::move(e);
+      vp = &compressed;
+    } else if (input.max_value_bytes >= kFsstMinMaxLength && data_size >= kFsstMinPageBytes) {
+      Result<FsstCompressed> f =
+          FsstCompress(input.block.data.data(), static_cast<size_t>(data_size),
+                       input.block.offsets.data(), input.block.offset_bits, n);
+      if (f.ok()) {
+        compressed = input;
+        compressed.block.data = f->data;
+        compressed.block.offsets = f->offsets;
+        pb::CompressiveEncoding e;
+        e.mutable_fsst()->set_symbol_table(std::move(f->symbol_table));
+        *e.mutable_fsst()->mutable_values() = std::move(value_encoding);
+        value_encoding = std::move(e);
+        vp = &compressed;
+      }
+    }
+  }
+  const PageValues& values = *vp;
+
   const bool has_rep = page.has_rep();
   const bool has_def = page.has_def();
   uint16_t max_rep = 0, max_def = 0;
@@ -766,7 +1169,7 @@ Result<EncodedPage> EncodeFullZip(const ShreddedLeaf& page, const PageValues& va
   }
   fz->set_num_items(static_cast<uint32_t>(num_items));
   fz->set_num_visible_items(static_cast<uint32_t>(values.block.num_values));
-  *fz->mutable_value_compression() = ValueEncoding(values);
+  *fz->mutable_value_compression() = std::move(value_encoding);
   AddLayers(page, fz);
 
   std::vector<Buffer> buffers;
@@ -796,6 +1199,9 @@ Result<EncodedPage> EncodeLeafPage(const ShreddedLeaf& page, const LeafPath& pat
   const bool whole_bytes =
       values.block.kind == DataBlock::Kind::kVariableWidth || values.block.bits_per_value % 8 == 0;
   if (!whole_bytes) {
+    choice = LayoutChoice::kMiniBlock;
+  } else if (choice == LayoutChoice::kAuto && PrefersDictionary(values, options)) {
+    // Lance dictionary-encodes low-cardinality data before looking at the value sizes.
     choice = LayoutChoice::kMiniBlock;
   } else if (choice == LayoutChoice::kAuto) {
     choice = values.max_value_bytes < kMaxNarrowValueBytes ? LayoutChoice::kMiniBlock

@@ -768,6 +768,164 @@ TEST_P(RoundTripTest, EmptyListsAndSplitChunks) {
   RoundTrip(EmptyListsBatch(20000, 2), GetParam());
 }
 
+
+// Data that makes the compressive encodings kick in.
+RecordBatch CompressibleBatch(int64_t rows) {
+  const char* schema = R"([
+    {"name":"seq","type":"int64","nullable":false},
+    {"name":"runs","type":"int32"},
+    {"name":"small","type":"uint16"},
+    {"name":"paths","type":"string"},
+    {"name":"long_s","type":"string"},
+    {"name":"li","type":"list","children":[{"name":"item","type":"int32"}]},
+    {"name":"f","type":"float"},
+    {"name":"v","type":"fixed_size_list:float:8"}])";
+  std::string text;
+  for (int64_t i = 0; i < rows; ++i) {
+    const uint64_t h = Mix(static_cast<uint64_t>(i));
+    text += "{\"seq\":" + std::to_string(1000000 + i);
+    text += ",\"runs\":" + (h % 50 == 0 ? std::string("null") : std::to_string(i / 300));
+    text += ",\"small\":" + (h % 7 == 0 ? std::string("null") : std::to_string(h % 50));
+    text += ",\"paths\":" + (h % 11 == 0 ? std::string("null")
+                                         : "\"/data/images/shard_" + std::to_string(i % 37) +
+                                               "/img_" + std::to_string(i) + ".jpg\"");
+    std::string long_s = "row " + std::to_string(i) + ":";
+    while (long_s.size() < 260 + h % 300) long_s += " lorem ipsum dolor sit amet";
+    text += ",\"long_s\":" + (h % 13 == 0 ? std::string("null") : "\"" + long_s + "\"");
+    text += ",\"li\":";
+    if (h % 9 == 0) {
+      text += "null";
+    } else {
+      text += "[";
+      for (uint64_t k = 0; k < h % 4; ++k) {
+        text += (k ? "," : "") + ((h >> 8) % 5 == k ? std::string("null") : std::to_string(i + k));
+      }
+      text += "]";
+    }
+    text += ",\"f\":" + std::to_string(static_cast<double>(h % 1000) / 8 - 50);
+    text += ",\"v\":[";
+    for (int k = 0; k < 8; ++k) text += (k ? "," : "") + std::to_string(k);
+    text += "]}\n";
+  }
+  return MakeBatch(schema, text);
+}
+
+RecordBatch BigBinaryBatch() {
+  std::string text;
+  for (int i = 0; i < 6; ++i) {
+    if (i == 2) {
+      text += "{\"img\":null}\n";
+      continue;
+    }
+    std::string bytes;
+    for (int k = 0; k < 40000 + i * 1000; ++k) bytes += static_cast<char>((k / 7 + i) & 0xFF);
+    text += "{\"img\":\"" + Base64Encode(bytes) + "\"}\n";
+  }
+  return MakeBatch(R"([{"name":"img","type":"large_binary"}])", text);
+}
+
+// Describes the value compression of every page of a column, e.g. "inline_bitpacking".
+std::string ValueCompressionOf(const EncodedPage& page) {
+  pb::PageLayout layout;
+  if (!layout.ParseFromString(page.encoding)) return "?";
+  const pb::CompressiveEncoding* e = nullptr;
+  if (layout.has_mini_block_layout()) e = &layout.mini_block_layout().value_compression();
+  if (layout.has_full_zip_layout()) e = &layout.full_zip_layout().value_compression();
+  if (!e) return "none";
+  return e->GetDescriptor()->FindFieldByNumber(e->compression_case())->name();
+}
+
+TEST_P(RoundTripTest, EveryTypeCompressed) {
+  EncoderOptions opts;
+  opts.enable_compression = true;
+  RoundTrip(GenerateBatch(kEveryTypeSchema, 2000, 5), GetParam(), opts);
+  RoundTrip(GenerateBatch(kEveryTypeSchema, 300, 0), GetParam(), opts);
+  opts.max_page_bytes = 5000;
+  RoundTrip(GenerateBatch(kEveryTypeSchema, 1500, 3), GetParam(), opts, /*chunks=*/3);
+}
+
+TEST_P(RoundTripTest, CompressiveEncodings) {
+  EncoderOptions opts;
+  opts.enable_compression = true;
+  RecordBatch b = CompressibleBatch(3000);
+  RoundTrip(b, GetParam(), opts);
+  RoundTrip(BigBinaryBatch(), GetParam(), opts);
+  // Which encodings were chosen.
+  auto pages = EncodeBatch(b, GetParam(), opts);
+  EXPECT_EQ(ValueCompressionOf(pages[0][0]), "inline_bitpacking");
+  EXPECT_EQ(ValueCompressionOf(pages[1][0]), "rle");
+  EXPECT_EQ(ValueCompressionOf(pages[2][0]), "inline_bitpacking");
+  EXPECT_EQ(ValueCompressionOf(pages[3][0]), "fsst");
+  EXPECT_EQ(ValueCompressionOf(pages[4][0]), "fsst");
+  // Floats are bitpacked too when their bit patterns leave room (Lance does the same).
+  EXPECT_EQ(ValueCompressionOf(pages[7][0]), "fixed_size_list");
+  pb::PageLayout layout;
+  ASSERT_TRUE(layout.ParseFromString(pages[2][0].encoding));
+  EXPECT_EQ(layout.mini_block_layout().def_compression().out_of_line_bitpacking().values()
+                .flat().bits_per_value(), 1u);
+  ASSERT_TRUE(layout.ParseFromString(pages[5][0].encoding));
+  EXPECT_TRUE(layout.mini_block_layout().rep_compression().has_out_of_line_bitpacking());
+  auto big = EncodeBatch(BigBinaryBatch(), GetParam(), opts);
+  EXPECT_EQ(ValueCompressionOf(big[0][0]), "general");
+  ASSERT_TRUE(layout.ParseFromString(big[0][0].encoding));
+  EXPECT_EQ(layout.full_zip_layout().value_compression().general().compression().scheme(),
+            pb::COMPRESSION_ALGORITHM_ZSTD);
+  EXPECT_LT(big[0][0].buffers[0].size(), 40000);
+  // Without compression the same data stays flat.
+  auto plain = EncodeBatch(b, GetParam());
+  EXPECT_EQ(ValueCompressionOf(plain[0][0]), "flat");
+  EXPECT_EQ(ValueCompressionOf(plain[3][0]), "variable");
+}
+
+TEST_P(RoundTripTest, SmallPagesCompressed) {
+  // Pages of at most 1024 levels use inline bitpacking for the levels.
+  EncoderOptions opts;
+  opts.enable_compression = true;
+  RecordBatch b = CompressibleBatch(700);
+  RoundTrip(b, GetParam(), opts);
+  auto pages = EncodeBatch(b, GetParam(), opts);
+  pb::PageLayout layout;
+  ASSERT_TRUE(layout.ParseFromString(pages[2][0].encoding));
+  EXPECT_TRUE(layout.mini_block_layout().def_compression().has_inline_bitpacking());
+}
+
+
+TEST_P(RoundTripTest, DictionaryEncoding) {
+  // 20 distinct 30-byte strings over 2000 rows (two of them only ever null): a structural
+  // dictionary with i32 indices.
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t h = Mix(static_cast<uint64_t>(i));
+    std::string v = "category-" + std::to_string(h % 20) + "-abcdefghijklmnopqrst";
+    text += "{\"c\":" + (h % 10 == 0 ? std::string("null") : "\"" + v + "\"") +
+            ",\"lc\":" + (h % 10 == 1 ? std::string("null") : "\"" + v + "\"") +
+            ",\"l\":[\"" + v + "\",\"" + v + "x\"]}\n";
+  }
+  RecordBatch b = MakeBatch(
+      R"([{"name":"c","type":"string"},{"name":"lc","type":"large_string"},
+          {"name":"l","type":"list","children":[{"name":"item","type":"string"}]}])",
+      text);
+  EncoderOptions opts;
+  opts.enable_compression = true;
+  RoundTrip(b, GetParam(), opts);
+  auto pages = EncodeBatch(b, GetParam(), opts);
+  for (int c = 0; c < 3; ++c) {
+    pb::PageLayout layout;
+    ASSERT_TRUE(layout.ParseFromString(pages[c][0].encoding));
+    ASSERT_TRUE(layout.has_mini_block_layout());
+    const pb::MiniBlockLayout& mb = layout.mini_block_layout();
+    EXPECT_TRUE(mb.has_dictionary());
+    EXPECT_EQ(mb.num_dictionary_items(), c == 2 ? 40u : 18u);  // nulls never get an item
+    EXPECT_EQ(mb.value_compression().inline_bitpacking().uncompressed_bits_per_value(), 32u);
+    EXPECT_EQ(pages[c][0].buffers.size(), c == 2 ? 4u : 3u);
+    if (GetParam() == FileVersion::kV2_2) {
+      EXPECT_EQ(mb.dictionary().general().compression().scheme(), pb::COMPRESSION_ALGORITHM_LZ4);
+    } else {
+      EXPECT_EQ(mb.dictionary().variable().offsets().flat().bits_per_value(), c == 1 ? 64u : 32u);
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, RoundTripTest,
                          ::testing::Values(FileVersion::kV2_1, FileVersion::kV2_2),
                          [](const auto& info) {

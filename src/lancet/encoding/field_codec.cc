@@ -6,9 +6,12 @@ namespace lancet::encoding {
 
 int NumColumns(const Field& field, FileVersion version) {
   const DataType& t = *field.type;
+  const bool packed = t.id() == TypeId::kStruct &&
+                      field.metadata.count("lance-encoding:packed") &&
+                      field.metadata.at("lance-encoding:packed") != "false";
   if (version == FileVersion::kV2_0) {
     int n = 1;
-    if (t.id() == TypeId::kStruct || t.is_list_like()) {
+    if ((t.id() == TypeId::kStruct && !packed) || t.is_list_like()) {
       for (const Field& c : t.children()) n += NumColumns(c, version);
     }
     return n;
@@ -16,7 +19,7 @@ int NumColumns(const Field& field, FileVersion version) {
   if (t.id() == TypeId::kStruct) {
     // Structs have no column of their own in 2.1+ (their validity travels in the leaves'
     // def levels), except empty structs and packed structs, which are encoded as one leaf.
-    if (t.children().empty() || field.metadata.count("lance-encoding:packed")) return 1;
+    if (t.children().empty() || packed) return 1;
     int n = 0;
     for (const Field& c : t.children()) n += NumColumns(c, version);
     return n;

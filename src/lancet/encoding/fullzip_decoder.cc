@@ -139,8 +139,8 @@ class FullZipPageDecoder final : public LeafPageDecoder {
   uint16_t max_rep_ = 0;
   uint16_t max_visible_def_ = 0;
   bool fixed_ = false;
-  uint64_t value_bytes_ = 0;   // fixed: payload bytes per visible level
-  int length_bytes_ = 0;       // variable: bytes of the length prefix
+  uint64_t value_bytes_ = 0;  // fixed: payload bytes per visible level
+  int length_bytes_ = 0;      // variable: bytes of the length prefix
   bool has_index_ = false;
   int index_width_ = 0;
 
@@ -153,14 +153,13 @@ class FullZipPageDecoder final : public LeafPageDecoder {
   uint64_t visible_ = 0;
   std::vector<uint64_t> var_offsets_;  // valid items only, starting at 0
   BufferBuilder var_data_;
-  std::vector<bool> var_valid_;        // per visible item
+  std::vector<bool> var_valid_;  // per visible item
 };
 
 Status FullZipPageDecoder::Init() {
   if (!layout_.has_value_compression()) return Corrupt("no value compression");
-  LANCET_ASSIGN_OR_RETURN(
-      layers_, internal::ConvertLayers(std::vector<int>(layout_.layers().begin(),
-                                                        layout_.layers().end())));
+  LANCET_ASSIGN_OR_RETURN(layers_, internal::ConvertLayers(std::vector<int>(
+                                       layout_.layers().begin(), layout_.layers().end())));
   bits_rep_ = layout_.bits_rep();
   bits_def_ = layout_.bits_def();
   if (layers_.empty()) {
@@ -174,9 +173,6 @@ Status FullZipPageDecoder::Init() {
   max_visible_def_ = MaxVisibleDef(layers_);
   if (bits_rep_ > 0 && max_rep_ == 0) return Corrupt("repetition without a list layer");
   if (bits_rep_ == 0 && max_rep_ > 0) return Corrupt("list layers without repetition");
-  if (bits_def_ == 0 && MaxDef(layers_) > 0) {
-    return Corrupt("nullable layers without definition bits");
-  }
   switch (layout_.details_case()) {
     case pb::FullZipLayout::kBitsPerValue:
       fixed_ = true;
@@ -419,8 +415,8 @@ Result<LeafData> FullZipPageDecoder::Finish() {
       for (const Buffer& b : raw_parts) all.Append(b.data(), static_cast<size_t>(b.size()));
       payload = all.Finish();
     }
-    LANCET_ASSIGN_OR_RETURN(values,
-                            DecompressFixedPerValue(layout_.value_compression(), payload, visible_));
+    LANCET_ASSIGN_OR_RETURN(
+        values, DecompressFixedPerValue(layout_.value_compression(), payload, visible_));
     if (values.num_values != visible_) {
       return Corrupt("values decoded to " + std::to_string(values.num_values) +
                      " values, expected " + std::to_string(visible_));
@@ -455,11 +451,10 @@ Result<LeafData> FullZipPageDecoder::Finish() {
 }  // namespace
 
 Result<std::unique_ptr<LeafPageDecoder>> MakeFullZipPageDecoder(const PageMeta& page,
-                                                                 const pb::FullZipLayout& layout,
-                                                                 std::vector<RowRange> rows,
-                                                                 std::string context) {
-  auto d = std::make_unique<FullZipPageDecoder>(page, layout, std::move(rows),
-                                                std::move(context));
+                                                                const pb::FullZipLayout& layout,
+                                                                std::vector<RowRange> rows,
+                                                                std::string context) {
+  auto d = std::make_unique<FullZipPageDecoder>(page, layout, std::move(rows), std::move(context));
   LANCET_RETURN_NOT_OK(d->Init());
   return std::unique_ptr<LeafPageDecoder>(std::move(d));
 }

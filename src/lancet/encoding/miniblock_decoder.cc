@@ -50,7 +50,8 @@ Result<std::vector<RepDefLayer>> ConvertLayers(const std::vector<int>& proto_lay
 
 uint64_t LoadUnsigned(const uint8_t* p, int width) {
   switch (width) {
-    case 1: return p[0];
+    case 1:
+      return p[0];
     case 2: {
       uint16_t v;
       std::memcpy(&v, p, 2);
@@ -109,8 +110,8 @@ Status RunLeafPageDecoders(const std::vector<LeafPageDecoder*>& decoders, RangeR
     if (all.empty()) return Status::OK();
     LANCET_ASSIGN_OR_RETURN(std::vector<Buffer> buffers, io->ReadRanges(all));
     if (buffers.size() != all.size()) {
-      return Status::IOError("read returned " + std::to_string(buffers.size()) +
-                             " buffers for " + std::to_string(all.size()) + " ranges");
+      return Status::IOError("read returned " + std::to_string(buffers.size()) + " buffers for " +
+                             std::to_string(all.size()) + " ranges");
     }
     for (size_t k = 0; k < all.size(); ++k) {
       if (static_cast<uint64_t>(buffers[k].size()) != all[k].length) {
@@ -309,9 +310,8 @@ class MiniBlockPageDecoder final : public LeafPageDecoder {
 
 Status MiniBlockPageDecoder::Init() {
   if (!layout_.has_value_compression()) return Corrupt("no value compression");
-  LANCET_ASSIGN_OR_RETURN(
-      layers_, internal::ConvertLayers(std::vector<int>(layout_.layers().begin(),
-                                                        layout_.layers().end())));
+  LANCET_ASSIGN_OR_RETURN(layers_, internal::ConvertLayers(std::vector<int>(
+                                       layout_.layers().begin(), layout_.layers().end())));
   has_rep_ = layout_.has_rep_compression();
   has_def_ = layout_.has_def_compression();
   if (layers_.empty()) {
@@ -322,11 +322,6 @@ Status MiniBlockPageDecoder::Init() {
   max_visible_def_ = MaxVisibleDef(layers_);
   if (has_rep_ && max_rep_ == 0) return Corrupt("repetition levels without a list layer");
   if (!has_rep_ && max_rep_ > 0) return Corrupt("list layers without repetition levels");
-  if (!has_def_ && MaxDef(layers_) > 0) {
-    // Nullable layers without def levels: allowed only if nothing is null, which we cannot tell;
-    // Lance never writes this.
-    return Corrupt("nullable layers without definition levels");
-  }
   num_buffers_ = layout_.num_buffers();
   if (num_buffers_ == 0 || num_buffers_ > kMaxChunkBuffers) {
     return Corrupt("invalid num_buffers " + std::to_string(num_buffers_));
@@ -358,9 +353,9 @@ Result<std::vector<ByteRange>> MiniBlockPageDecoder::NextReads() {
     if (has_dict_) out.push_back(page_.buffers[dict_buffer_]);
     if (rep_index_depth_ > 0) out.push_back(page_.buffers[rep_index_buffer_]);
     // Zero-length buffers are not read; OnReads() restores them.
-    out.erase(std::remove_if(out.begin(), out.end(),
-                             [](const ByteRange& r) { return r.length == 0; }),
-              out.end());
+    out.erase(
+        std::remove_if(out.begin(), out.end(), [](const ByteRange& r) { return r.length == 0; }),
+        out.end());
     if (out.empty()) {
       // Nothing to read (an empty page): go straight to planning.
       stage_ = 1;
@@ -398,8 +393,8 @@ Status MiniBlockPageDecoder::OnReads(std::vector<Buffer> buffers) {
 Result<std::vector<MiniBlockPageDecoder::Chunk>> MiniBlockPageDecoder::ParseChunkMeta(
     const Buffer& meta, int width) const {
   if (meta.size() % width != 0) {
-    return Corrupt("chunk metadata of " + std::to_string(meta.size()) + " bytes is not a multiple of " +
-                   std::to_string(width));
+    return Corrupt("chunk metadata of " + std::to_string(meta.size()) +
+                   " bytes is not a multiple of " + std::to_string(width));
   }
   const uint64_t n = static_cast<uint64_t>(meta.size()) / width;
   const uint64_t num_items = layout_.num_items();
@@ -421,8 +416,8 @@ Result<std::vector<MiniBlockPageDecoder::Chunk>> MiniBlockPageDecoder::ParseChun
       if (values > num_items) break;
       c.num_values = num_items - values;
       if (log != 0 && (uint64_t{1} << log) != c.num_values) {
-        return Corrupt("last chunk claims " + std::to_string(uint64_t{1} << log) +
-                       " values but " + std::to_string(c.num_values) + " remain");
+        return Corrupt("last chunk claims " + std::to_string(uint64_t{1} << log) + " values but " +
+                       std::to_string(c.num_values) + " remain");
       }
     }
     values += c.num_values;
@@ -606,7 +601,8 @@ Result<MiniBlockPageDecoder::DecodedChunk*> MiniBlockPageDecoder::GetChunk(size_
   for (const Group& g : groups_) {
     if (g.c0 <= c && c <= g.c1) group = &g;
   }
-  if (group == nullptr) return Status::Internal(ctx_ + ": chunk " + std::to_string(c) + " not read");
+  if (group == nullptr)
+    return Status::Internal(ctx_ + ": chunk " + std::to_string(c) + " not read");
   const uint64_t rel = chunk.offset - chunks_[group->c0].offset;
   if (rel + chunk.size > static_cast<uint64_t>(group->data.size())) {
     return Corrupt("chunk " + std::to_string(c) + " outside its read");
@@ -653,14 +649,14 @@ Result<MiniBlockPageDecoder::DecodedChunk*> MiniBlockPageDecoder::GetChunk(size_
   if (has_rep_) {
     LANCET_ASSIGN_OR_RETURN(DataBlock block,
                             DecompressBlock(layout_.rep_compression(), rep_buf, num_levels));
-    LANCET_ASSIGN_OR_RETURN(out.rep,
-                            internal::LevelsFromBlock(block, num_levels, ctx_ + " " + where + " rep"));
+    LANCET_ASSIGN_OR_RETURN(
+        out.rep, internal::LevelsFromBlock(block, num_levels, ctx_ + " " + where + " rep"));
   }
   if (has_def_) {
     LANCET_ASSIGN_OR_RETURN(DataBlock block,
                             DecompressBlock(layout_.def_compression(), def_buf, num_levels));
-    LANCET_ASSIGN_OR_RETURN(out.def,
-                            internal::LevelsFromBlock(block, num_levels, ctx_ + " " + where + " def"));
+    LANCET_ASSIGN_OR_RETURN(
+        out.def, internal::LevelsFromBlock(block, num_levels, ctx_ + " " + where + " def"));
   }
   uint64_t visible = num_levels;
   if (has_def_) {
@@ -671,9 +667,9 @@ Result<MiniBlockPageDecoder::DecodedChunk*> MiniBlockPageDecoder::GetChunk(size_
     return Corrupt(where + ": levels describe " + std::to_string(visible) + " values, chunk has " +
                    std::to_string(chunk.num_values));
   }
-  LANCET_ASSIGN_OR_RETURN(DataBlock values, DecompressMiniBlockChunk(layout_.value_compression(),
-                                                                     std::move(value_bufs),
-                                                                     chunk.num_values));
+  LANCET_ASSIGN_OR_RETURN(
+      DataBlock values, DecompressMiniBlockChunk(layout_.value_compression(), std::move(value_bufs),
+                                                 chunk.num_values));
   if (values.num_values != chunk.num_values) {
     return Corrupt(where + ": values decoded to " + std::to_string(values.num_values) +
                    " values, expected " + std::to_string(chunk.num_values));
@@ -687,8 +683,10 @@ Result<MiniBlockPageDecoder::DecodedChunk*> MiniBlockPageDecoder::GetChunk(size_
 Status MiniBlockPageDecoder::AppendSlice(const DecodedChunk& ch, uint64_t level_begin,
                                          uint64_t level_end, uint64_t value_begin,
                                          uint64_t value_end, LeafData* out) {
-  if (has_rep_) out->rep.insert(out->rep.end(), ch.rep.begin() + level_begin, ch.rep.begin() + level_end);
-  if (has_def_) out->def.insert(out->def.end(), ch.def.begin() + level_begin, ch.def.begin() + level_end);
+  if (has_rep_)
+    out->rep.insert(out->rep.end(), ch.rep.begin() + level_begin, ch.rep.begin() + level_end);
+  if (has_def_)
+    out->def.insert(out->def.end(), ch.def.begin() + level_begin, ch.def.begin() + level_end);
   out->num_levels += level_end - level_begin;
   const uint64_t n = value_end - value_begin;
   if (n == 0) return Status::OK();
@@ -750,8 +748,7 @@ Result<LeafData> MiniBlockPageDecoder::Finish() {
     }
     if (!capturing || (!done && starts_seen != end_row)) {
       return Corrupt("rows [" + std::to_string(begin_row) + ", " + std::to_string(end_row) +
-                     ") not found in chunks " + std::to_string(s.c0) + ".." +
-                     std::to_string(s.c1));
+                     ") not found in chunks " + std::to_string(s.c0) + ".." + std::to_string(s.c1));
     }
   }
   return out;
@@ -759,11 +756,12 @@ Result<LeafData> MiniBlockPageDecoder::Finish() {
 
 }  // namespace
 
-Result<std::unique_ptr<LeafPageDecoder>> MakeMiniBlockPageDecoder(
-    const PageMeta& page, const pb::MiniBlockLayout& layout, std::vector<RowRange> rows,
-    std::string context) {
-  auto d = std::make_unique<MiniBlockPageDecoder>(page, layout, std::move(rows),
-                                                  std::move(context));
+Result<std::unique_ptr<LeafPageDecoder>> MakeMiniBlockPageDecoder(const PageMeta& page,
+                                                                  const pb::MiniBlockLayout& layout,
+                                                                  std::vector<RowRange> rows,
+                                                                  std::string context) {
+  auto d =
+      std::make_unique<MiniBlockPageDecoder>(page, layout, std::move(rows), std::move(context));
   LANCET_RETURN_NOT_OK(d->Init());
   return std::unique_ptr<LeafPageDecoder>(std::move(d));
 }

@@ -79,7 +79,7 @@ pb::CompressiveEncoding VariableEnc() {
 
 struct MiniBlockSpec {
   std::vector<RepDefLayer> layers = {RepDefLayer::kAllValidItem};
-  std::vector<uint16_t> rep, def;  // levels of the whole page (empty = absent)
+  std::vector<uint16_t> rep, def;   // levels of the whole page (empty = absent)
   std::vector<std::string> values;  // one per visible level: raw bytes (fixed) or the string
   uint32_t bits = 32;               // fixed width
   bool variable = false;
@@ -293,7 +293,8 @@ TEST(MiniBlockDecoderTest, FlatValuesAcrossChunks) {
     MemReader io2(&file.bytes);
     Result<LeafData> part = Decode(p, {RowRange{300, 310}}, &io2);
     ASSERT_TRUE(part.ok()) << part.status().ToString();
-    EXPECT_EQ(Values(*part), std::vector<std::string>(s.values.begin() + 300, s.values.begin() + 310));
+    EXPECT_EQ(Values(*part),
+              std::vector<std::string>(s.values.begin() + 300, s.values.begin() + 310));
     ASSERT_EQ(io2.reads.size(), 2u);
     EXPECT_EQ(io2.reads[1].offset, p.chunks[1].offset);
     EXPECT_EQ(io2.reads[1].length, p.chunks[1].length);
@@ -302,8 +303,8 @@ TEST(MiniBlockDecoderTest, FlatValuesAcrossChunks) {
     MemReader io3(&file.bytes);
     Result<LeafData> multi = Decode(p, {{5, 6}, {7, 9}, {999, 1000}}, &io3);
     ASSERT_TRUE(multi.ok()) << multi.status().ToString();
-    EXPECT_EQ(Values(*multi), (std::vector<std::string>{s.values[5], s.values[7], s.values[8],
-                                                        s.values[999]}));
+    EXPECT_EQ(Values(*multi),
+              (std::vector<std::string>{s.values[5], s.values[7], s.values[8], s.values[999]}));
     EXPECT_EQ(io3.bytes, p.page.buffers[0].length + p.chunks[0].length + p.chunks[3].length);
   }
 }
@@ -330,7 +331,8 @@ TEST(MiniBlockDecoderTest, VariableWidthValues) {
   TestFile file;
   MiniBlockSpec s;
   s.variable = true;
-  for (int i = 0; i < 70; ++i) s.values.push_back(std::string(static_cast<size_t>(i % 9), 'a' + i % 26));
+  for (int i = 0; i < 70; ++i)
+    s.values.push_back(std::string(static_cast<size_t>(i % 9), 'a' + i % 26));
   s.num_rows = 70;
   BuiltPage p = BuildMiniBlock(&file, s);
   MemReader io(&file.bytes);

@@ -147,8 +147,8 @@ Result<std::vector<UnraveledLayer>> UnravelRepDef(const std::vector<RepDefLayer>
       }
     }
     if (n > 0 && rep[0] != max_rep) {
-      return Status::Corruption("first level does not start a row (rep " +
-                                std::to_string(rep[0]) + ")");
+      return Status::Corruption("first level does not start a row (rep " + std::to_string(rep[0]) +
+                                ")");
     }
   }
 
@@ -223,9 +223,15 @@ Result<std::vector<UnraveledLayer>> UnravelRepDef(const std::vector<RepDefLayer>
         } else if (d <= upper) {
           bool is_null = false;
           switch (layer) {
-            case RepDefLayer::kNullableList: is_null = true; break;
-            case RepDefLayer::kEmptyableList: is_null = false; break;
-            case RepDefLayer::kNullAndEmptyList: is_null = (d == base + 1); break;
+            case RepDefLayer::kNullableList:
+              is_null = true;
+              break;
+            case RepDefLayer::kEmptyableList:
+              is_null = false;
+              break;
+            case RepDefLayer::kNullAndEmptyList:
+              is_null = (d == base + 1);
+              break;
             default:
               return Status::Corruption("def " + std::to_string(d) + " in an all-valid list");
           }
@@ -275,8 +281,7 @@ Status AppendUnraveled(std::vector<UnraveledLayer>* dst, std::vector<UnraveledLa
     UnraveledLayer& d = (*dst)[i];
     UnraveledLayer& s = src[i];
     if (d.is_list != s.is_list) {
-      return Status::Corruption("pages disagree on the kind of rep/def layer " +
-                                std::to_string(i));
+      return Status::Corruption("pages disagree on the kind of rep/def layer " + std::to_string(i));
     }
     if (d.is_list) {
       const int64_t shift = d.offsets.empty() ? 0 : d.offsets.back();

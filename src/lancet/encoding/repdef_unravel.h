@@ -78,8 +78,8 @@ class BitmapBuilder {
 /// The slots of one structural layer.
 struct UnraveledLayer {
   bool is_list = false;
-  uint64_t length = 0;        // number of slots
-  BitmapBuilder validity;     // `length` bits
+  uint64_t length = 0;           // number of slots
+  BitmapBuilder validity;        // `length` bits
   std::vector<int64_t> offsets;  // lists: length + 1 entries into the inner layer's slots
 };
 

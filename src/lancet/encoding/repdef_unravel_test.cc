@@ -90,8 +90,8 @@ TEST(RepDefUnravelTest, ListWithoutDefLevels) {
 
 TEST(RepDefUnravelTest, StructOfList) {
   // struct<l: list<int>>: {l:[1,2]}, null, {l:null}, {l:[]}
-  auto out = Unravel({L::kAllValidItem, L::kNullAndEmptyList, L::kNullableItem},
-                     {1, 0, 1, 1, 1}, {0, 0, 3, 1, 2});
+  auto out = Unravel({L::kAllValidItem, L::kNullAndEmptyList, L::kNullableItem}, {1, 0, 1, 1, 1},
+                     {0, 0, 3, 1, 2});
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].length, 2u);
   EXPECT_EQ(out[1].offsets, (std::vector<int64_t>{0, 2, 2, 2, 2}));
@@ -103,8 +103,8 @@ TEST(RepDefUnravelTest, StructOfList) {
 
 TEST(RepDefUnravelTest, ListOfStruct) {
   // list<struct<a: int>>: [{a:1}, {a:null}, null], null, []
-  auto out = Unravel({L::kNullableItem, L::kNullableItem, L::kNullAndEmptyList},
-                     {1, 0, 0, 1, 1}, {0, 1, 2, 3, 4});
+  auto out = Unravel({L::kNullableItem, L::kNullableItem, L::kNullAndEmptyList}, {1, 0, 0, 1, 1},
+                     {0, 1, 2, 3, 4});
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].length, 3u);
   EXPECT_EQ(Bits(out[0].validity), "100");
@@ -141,23 +141,19 @@ TEST(RepDefUnravelTest, ListOfStructOfList) {
 
 TEST(RepDefUnravelTest, Errors) {
   // First level must start a row.
-  EXPECT_TRUE(UnravelRepDef({L::kAllValidItem, L::kAllValidList}, {0, 1}, {}, 0)
-                  .status()
-                  .IsCorruption());
+  EXPECT_TRUE(
+      UnravelRepDef({L::kAllValidItem, L::kAllValidList}, {0, 1}, {}, 0).status().IsCorruption());
   // def beyond the layers.
   EXPECT_TRUE(UnravelRepDef({L::kNullableItem}, {}, {0, 2}, 0).status().IsCorruption());
   // rep beyond the layers.
-  EXPECT_TRUE(UnravelRepDef({L::kAllValidItem, L::kAllValidList}, {1, 2}, {}, 0)
-                  .status()
-                  .IsCorruption());
+  EXPECT_TRUE(
+      UnravelRepDef({L::kAllValidItem, L::kAllValidList}, {1, 2}, {}, 0).status().IsCorruption());
   // rep and def of different lengths.
-  EXPECT_TRUE(UnravelRepDef({L::kNullableItem, L::kNullableList}, {1, 0}, {0}, 0)
-                  .status()
-                  .IsCorruption());
+  EXPECT_TRUE(
+      UnravelRepDef({L::kNullableItem, L::kNullableList}, {1, 0}, {0}, 0).status().IsCorruption());
   // A list layer needs rep levels.
-  EXPECT_TRUE(UnravelRepDef({L::kAllValidItem, L::kAllValidList}, {}, {}, 3)
-                  .status()
-                  .IsCorruption());
+  EXPECT_TRUE(
+      UnravelRepDef({L::kAllValidItem, L::kAllValidList}, {}, {}, 3).status().IsCorruption());
   // Innermost layer cannot be a list; no layers at all is corrupt.
   EXPECT_TRUE(UnravelRepDef({L::kAllValidList}, {1}, {}, 0).status().IsCorruption());
   EXPECT_TRUE(UnravelRepDef({}, {}, {}, 3).status().IsCorruption());
@@ -169,9 +165,9 @@ TEST(RepDefUnravelTest, Errors) {
 
 TEST(RepDefUnravelTest, AppendRebasesOffsets) {
   std::vector<UnraveledLayer> acc;
-  ASSERT_TRUE(AppendUnraveled(&acc, Unravel({L::kNullableItem, L::kNullAndEmptyList},
-                                            {1, 0, 1}, {0, 1, 2}))
-                  .ok());
+  ASSERT_TRUE(
+      AppendUnraveled(&acc, Unravel({L::kNullableItem, L::kNullAndEmptyList}, {1, 0, 1}, {0, 1, 2}))
+          .ok());
   ASSERT_TRUE(
       AppendUnraveled(&acc, Unravel({L::kNullableItem, L::kNullAndEmptyList}, {1, 1}, {3, 0}))
           .ok());
@@ -192,7 +188,11 @@ TEST(BitmapBuilderTest, AppendVariants) {
   b.Append(true);
   const uint8_t src[] = {0b10110010};
   b.AppendBits(src, 1, 5);  // 1,0,0,1,1
-  EXPECT_EQ(Bits(b), "111" "0000000000000" "1" "10011");
+  EXPECT_EQ(Bits(b),
+            "111"
+            "0000000000000"
+            "1"
+            "10011");
   EXPECT_EQ(b.length(), 22u);
   EXPECT_EQ(b.null_count(), 15u);
   BitmapBuilder c;

@@ -176,4 +176,64 @@ Result<Buffer> RleDecode(const uint8_t* values, size_t values_size, const uint8_
   return buf;
 }
 
+Result<Buffer> RleEncodeBlock(const uint8_t* values, uint64_t num_values,
+                              uint32_t bits_per_value) {
+  LANCET_ASSIGN_OR_RETURN(RleEncoded r, RleEncode(values, num_values, bits_per_value));
+  const uint64_t values_size = static_cast<uint64_t>(r.values.size());
+  std::vector<uint8_t> out(8 + r.values.size() + r.run_lengths.size());
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<uint8_t>(values_size >> (8 * i));
+  if (r.values.size() > 0) std::memcpy(out.data() + 8, r.values.data(), r.values.size());
+  if (r.run_lengths.size() > 0) {
+    std::memcpy(out.data() + 8 + r.values.size(), r.run_lengths.data(), r.run_lengths.size());
+  }
+  return Buffer::FromVector(std::move(out));
+}
+
+Result<Buffer> RleDecodeBlock(const uint8_t* data, size_t size, uint32_t bits_per_value,
+                              uint64_t num_values) {
+  if (!ValidBits(bits_per_value)) {
+    return Status::Corruption("RLE values must be 8/16/32/64 bits, got " +
+                              std::to_string(bits_per_value));
+  }
+  // Like Lance, an empty block is empty whatever its bytes hold.
+  if (num_values == 0) return Buffer();
+  if (size < 8) {
+    return Status::Corruption("RLE block of " + std::to_string(size) +
+                              " bytes is shorter than its 8-byte header");
+  }
+  uint64_t values_size = 0;
+  for (int i = 7; i >= 0; --i) values_size = (values_size << 8) | data[i];
+  const size_t body = size - 8;
+  if (values_size > body) {
+    return Status::Corruption("RLE block declares " + std::to_string(values_size) +
+                              " bytes of run values but holds " + std::to_string(body));
+  }
+  const uint8_t* vals = data + 8;
+  const uint8_t* lens = vals + values_size;
+  const size_t lens_size = body - static_cast<size_t>(values_size);
+  const size_t width = bits_per_value / 8;
+  if (values_size % width != 0) {
+    return Status::Corruption("RLE values of " + std::to_string(values_size) +
+                              " bytes are not a multiple of " + std::to_string(width));
+  }
+  const size_t runs = static_cast<size_t>(values_size) / width;
+  if (runs != lens_size) {
+    return Status::Corruption("RLE block has " + std::to_string(runs) + " run values but " +
+                              std::to_string(lens_size) + " run lengths");
+  }
+  uint64_t covered = 0;
+  for (size_t r = 0; r < runs; ++r) {
+    if (lens[r] == 0) {
+      return Status::Corruption("RLE run " + std::to_string(r) + " has length 0");
+    }
+    covered += lens[r];
+  }
+  if (covered != num_values) {
+    return Status::Corruption("RLE block runs cover " + std::to_string(covered) +
+                              " values, expected exactly " + std::to_string(num_values));
+  }
+  return RleDecode(vals, static_cast<size_t>(values_size), lens, lens_size, bits_per_value,
+                   num_values);
+}
+
 }  // namespace lancet::encoding

@@ -982,6 +982,10 @@ class DictionaryNode final : public Node {
       return Status::Corruption("Dictionary encoding without indices or items");
     }
     LANCET_ASSIGN_OR_RETURN(indices_, MakeNode(enc_.indices(), src_, nullptr, ranges_, depth_ + 1));
+    if (enc_.num_dictionary_items() > (1u << 24)) {
+      return Status::Corruption("dictionary of " + std::to_string(enc_.num_dictionary_items()) +
+                                " items");
+    }
     ValueRanges all;
     if (enc_.num_dictionary_items() > 0) all.push_back({0, enc_.num_dictionary_items()});
     LANCET_ASSIGN_OR_RETURN(items_, MakeNode(enc_.items(), src_, type_, all, depth_ + 1));

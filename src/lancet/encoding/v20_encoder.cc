@@ -118,12 +118,25 @@ uint32_t AddBuffer(std::vector<Buffer>* buffers, Buffer b) {
 }
 
 /// Nullable{...} around Flat or FixedSizeList for rows [off, off + n) of a fixed-width array,
-/// appending its buffers (validity first, then values) to `buffers`.
+/// appending its buffers (validity first, then values) to `buffers`. `hidden` (n bits, may be
+/// null) marks slots under a null fixed-size-list row: like Arrow writers (and so Lance), such
+/// items are written as valid, so the items of a vector column with null rows but no null items
+/// are Nullable(NoNull).
 pb::ArrayEncoding EncodeFixed(const ArrayData& a, int64_t off, int64_t n,
-                              std::vector<Buffer>* buffers) {
+                              const std::vector<uint8_t>* hidden, std::vector<Buffer>* buffers) {
   pb::ArrayEncoding enc;
   pb::Nullable* nullable = enc.mutable_nullable();
-  const int64_t nulls = v20::NullsInRange(a.validity, off, n);
+  // The validity as written: valid, or hidden by a null parent.
+  std::vector<uint8_t> written;
+  int64_t nulls = 0;
+  if (!a.validity.empty() && v20::NullsInRange(a.validity, off, n) > 0) {
+    written.assign(static_cast<size_t>((n + 7) / 8), 0);
+    v20::CopyBits(a.validity.data(), off, written.data(), 0, n);
+    if (hidden != nullptr) {
+      for (size_t i = 0; i < written.size(); ++i) written[i] |= (*hidden)[i];
+    }
+    nulls = v20::CountZeroBits(written.data(), 0, n);
+  }
   if (n > 0 && nulls == n) {
     nullable->mutable_all_nulls();
     return enc;
@@ -133,16 +146,30 @@ pb::ArrayEncoding EncodeFixed(const ArrayData& a, int64_t off, int64_t n,
     values = nullable->mutable_no_nulls()->mutable_values();
   } else {
     pb::Nullable::SomeNull* some = nullable->mutable_some_nulls();
-    uint32_t idx = AddBuffer(buffers, v20::SliceBits(a.validity.data(), off, n));
+    uint32_t idx =
+        AddBuffer(buffers, Buffer::Copy(written.data(), static_cast<int64_t>(written.size())));
     *some->mutable_validity() = FlatEncoding(1, idx);
     values = some->mutable_values();
   }
   const DataType& t = *a.type;
   if (t.id() == TypeId::kFixedSizeList) {
     const int64_t dim = t.fixed_size();
+    // Items of rows that are null or hidden are hidden in turn.
+    std::vector<uint8_t> child_hidden;
+    const bool any_hidden =
+        (hidden != nullptr) || (!a.validity.empty() && v20::NullsInRange(a.validity, off, n) > 0);
+    if (any_hidden) {
+      child_hidden.assign(static_cast<size_t>((n * dim + 7) / 8), 0);
+      for (int64_t i = 0; i < n; ++i) {
+        bool visible = a.IsValid(off + i) && (hidden == nullptr || !v20::GetBit(hidden->data(), i));
+        if (visible) continue;
+        for (int64_t k = 0; k < dim; ++k) v20::SetBit(child_hidden.data(), i * dim + k);
+      }
+    }
     pb::FixedSizeList* fsl = values->mutable_fixed_size_list();
     fsl->set_dimension(static_cast<uint32_t>(dim));
-    *fsl->mutable_items() = EncodeFixed(*a.children[0], off * dim, n * dim, buffers);
+    *fsl->mutable_items() = EncodeFixed(*a.children[0], off * dim, n * dim,
+                                        any_hidden ? &child_hidden : nullptr, buffers);
     return enc;
   }
   const int64_t bits = FixedBits(t);
@@ -150,6 +177,21 @@ pb::ArrayEncoding EncodeFixed(const ArrayData& a, int64_t off, int64_t n,
                           : a.values.Slice(off * (bits / 8), n * (bits / 8));
   *values = FlatEncoding(static_cast<uint64_t>(bits), AddBuffer(buffers, std::move(data)));
   return enc;
+}
+
+/// Whether rows [off, off + n) of a fixed-width array (or struct / fixed-size list of them) hold
+/// a null at any level.
+bool HasNulls(const ArrayData& a, int64_t off, int64_t n) {
+  if (v20::NullsInRange(a.validity, off, n) > 0) return true;
+  const DataType& t = *a.type;
+  if (t.id() == TypeId::kStruct) {
+    for (const ArrayPtr& c : a.children) {
+      if (HasNulls(*c, off, n)) return true;
+    }
+  } else if (t.id() == TypeId::kFixedSizeList) {
+    return HasNulls(*a.children[0], off * t.fixed_size(), n * t.fixed_size());
+  }
+  return false;
 }
 
 /// Encoding description of a fixed-width value with no nulls (packed struct children).
@@ -204,7 +246,8 @@ class ValuesEncoder final : public ColumnEncoder {
   ValuesEncoder(const Field& field, const EncoderOptions& options, int64_t budget, int column)
       : ColumnEncoder(column), field_(field), options_(options), budget_(budget) {
     auto it = field.metadata.find("lance-encoding:compression");
-    if (it != field.metadata.end() && (it->second == "zstd" || it->second == "lz4")) {
+    if (it != field.metadata.end() &&
+        (it->second == "zstd" || it->second == "lz4" || it->second == "none")) {
       compression_ = it->second;
       auto lv = field.metadata.find("lance-encoding:compression-level");
       if (lv != field.metadata.end()) {
@@ -223,13 +266,9 @@ class ValuesEncoder final : public ColumnEncoder {
 
   Status Append(const Segment& seg, PageOut* out) override {
     if (seg.length == 0) return Status::OK();
-    if (field_.type->id() == TypeId::kStruct) {
-      for (const ArrayPtr& c : seg.array->children) {
-        if (v20::NullsInRange(c->validity, seg.offset, seg.length) > 0) {
-          return Status::NotSupported("packed struct field '" + field_.name +
-                                      "' with null children in a 2.0 file");
-        }
-      }
+    if (field_.type->id() == TypeId::kStruct && HasNulls(*seg.array, seg.offset, seg.length)) {
+      return Status::NotSupported("packed struct field '" + field_.name +
+                                  "' with nulls in a 2.0 file");
     }
     pending_bytes_ += Bytes(*seg.array, seg.offset, seg.length);
     pending_.push_back(seg);
@@ -247,7 +286,15 @@ class ValuesEncoder final : public ColumnEncoder {
       const int64_t* o = a.offsets64();
       return o[off + n] - o[off] + 8 * n;
     }
-    return (FixedBits(t) * n + 7) / 8;
+    return (RowBits(t) * n + 7) / 8;
+  }
+
+  /// Bits per row of a fixed-width column (a packed struct: the sum of its fields).
+  static int64_t RowBits(const DataType& t) {
+    if (t.id() != TypeId::kStruct) return FixedBits(t);
+    int64_t bits = 0;
+    for (const Field& c : t.children()) bits += FixedBits(*c.type);
+    return bits;
   }
 
   /// Rows from `off` (at most `n`) that fit one page; *all_fit when all `n` rows stay below the
@@ -268,7 +315,7 @@ class ValuesEncoder final : public ColumnEncoder {
       *all_fit = bytes < budget_;
       return n;
     }
-    const int64_t bits = FixedBits(t);
+    const int64_t bits = RowBits(t);
     if (bits <= 0) {  // null type: no data at all
       *all_fit = true;
       return n;
@@ -330,7 +377,7 @@ class ValuesEncoder final : public ColumnEncoder {
     } else if (t.id() == TypeId::kStruct) {
       EncodePacked(a, off, n, &enc, &page.buffers);
     } else {
-      enc = EncodeFixed(a, off, n, &page.buffers);
+      enc = EncodeFixed(a, off, n, /*hidden=*/nullptr, &page.buffers);
     }
     if (!enc.SerializeToString(&page.encoding)) {
       return Status::Internal("cannot serialize a 2.0 page encoding");
@@ -348,7 +395,7 @@ class ValuesEncoder final : public ColumnEncoder {
     *bin->mutable_indices() = NoNullEncoding(FlatEncoding(64, AddBuffer(buffers, indices)));
     Buffer bytes = a.values.Slice(begin, size);
     pb::ArrayEncoding bytes_enc;
-    if (!compression_.empty()) {
+    if (!compression_.empty() && compression_ != "none") {
       LANCET_ASSIGN_OR_RETURN(bytes, v20::CompressBuffer(compression_, compression_level_,
                                                          a.values.data() + begin, size));
     }

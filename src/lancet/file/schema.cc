@@ -39,15 +39,16 @@ void VisitRec(const Field& f, const std::function<void(const Field&, bool)>& vis
 
 void ColumnIdsRec(const Field& f, encoding::FileVersion version, std::vector<int32_t>* out) {
   const DataType& t = *f.type;
+  const bool packed = t.id() == TypeId::kStruct && f.metadata.count("lance-encoding:packed") &&
+                      f.metadata.at("lance-encoding:packed") != "false";
   if (version == encoding::FileVersion::kV2_0) {
     out->push_back(f.id);
-    if (HasLanceChildren(t)) {
+    if (HasLanceChildren(t) && !packed) {
       for (const Field& c : t.children()) ColumnIdsRec(c, version, out);
     }
     return;
   }
-  if (t.id() == TypeId::kStruct &&
-      (t.children().empty() || f.metadata.count("lance-encoding:packed"))) {
+  if (t.id() == TypeId::kStruct && (t.children().empty() || packed)) {
     out->push_back(f.id);
     return;
   }
