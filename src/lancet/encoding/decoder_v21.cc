@@ -435,7 +435,6 @@ class ValuesBuilder {
 };
 
 Result<std::unique_ptr<ValuesBuilder>> MakeValuesBuilder(const DataTypePtr& type,
-                                                         const Field* field,
                                                          const std::string& ctx);
 
 Status BlockMismatch(const std::string& ctx, const DataType& type, const DataBlock& b) {
@@ -701,7 +700,7 @@ class PackedStructBuilder final : public ValuesBuilder {
   Status Init() {
     for (const Field& f : type_->children()) {
       LANCET_ASSIGN_OR_RETURN(std::unique_ptr<ValuesBuilder> b,
-                              MakeValuesBuilder(f.type, &f, ctx_ + "." + f.name));
+                              MakeValuesBuilder(f.type, ctx_ + "." + f.name));
       children_.push_back(std::move(b));
     }
     return Status::OK();
@@ -767,7 +766,6 @@ class NullTypeBuilder final : public ValuesBuilder {
 };
 
 Result<std::unique_ptr<ValuesBuilder>> MakeValuesBuilder(const DataTypePtr& type,
-                                                         const Field* field,
                                                          const std::string& ctx) {
   const DataType& t = *type;
   if (t.id() == TypeId::kNull) return std::unique_ptr<ValuesBuilder>(new NullTypeBuilder(type));
@@ -790,7 +788,6 @@ Result<std::unique_ptr<ValuesBuilder>> MakeValuesBuilder(const DataTypePtr& type
     return std::unique_ptr<ValuesBuilder>(
         new FixedBuilder(type, static_cast<uint64_t>(t.bit_width()), ctx));
   }
-  (void)field;
   return Status::NotSupported(ctx + ": decoding " + t.ToString() + " from 2.1 files");
 }
 
@@ -802,6 +799,17 @@ enum class NodeKind { kStruct, kList, kLeaf };
 bool IsPackedStruct(const Field& f) {
   return f.type->id() == TypeId::kStruct &&
          (f.type->children().empty() || f.metadata.count("lance-encoding:packed") > 0);
+}
+
+// Lance 2.2 "blob v2" fields are stored as one column of descriptions (a variable packed
+// struct of kind / position / size / blob id / uri) whose bytes live elsewhere.
+const Field* FindBlobV2(const Field& f) {
+  auto it = f.metadata.find("ARROW:extension:name");
+  if (it != f.metadata.end() && it->second == "lance.blob.v2") return &f;
+  for (const Field& c : f.type->children()) {
+    if (const Field* b = FindBlobV2(c)) return b;
+  }
+  return nullptr;
 }
 
 struct LeafColumn {
@@ -1068,6 +1076,11 @@ Result<std::unique_ptr<LeafPageDecoder>> MakeLeafPageDecoder(const PageMeta& pag
 Result<ArrayPtr> DecodeFieldV21(const Field& field, const std::vector<const ColumnMeta*>& columns,
                                 const std::vector<RowRange>& rows, RangeReader* io) {
   if (!field.type) return Status::InvalidArgument("field '" + field.name + "' has no type");
+  if (const Field* blob = FindBlobV2(field)) {
+    return Status::NotSupported(
+        "field '" + blob->name +
+        "': blob v2 columns (lance.blob.v2 descriptions) are not supported");
+  }
   std::vector<LeafColumn> leaves;
   std::vector<NodeKind> path;
   CollectLeaves(field, &path, field.name, &leaves);
@@ -1088,8 +1101,7 @@ Result<ArrayPtr> DecodeFieldV21(const Field& field, const std::vector<const Colu
     LeafColumn& leaf = leaves[ci];
     leaf.column = columns[ci];
     if (leaf.column == nullptr) return Status::InvalidArgument("null column metadata");
-    LANCET_ASSIGN_OR_RETURN(leaf.values,
-                            MakeValuesBuilder(leaf.field->type, leaf.field, leaf.name));
+    LANCET_ASSIGN_OR_RETURN(leaf.values, MakeValuesBuilder(leaf.field->type, leaf.name));
     uint64_t page_start = 0;
     size_t ri = 0;
     for (size_t pi = 0; pi < leaf.column->pages.size(); ++pi) {

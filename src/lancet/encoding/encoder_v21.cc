@@ -10,6 +10,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,11 +21,11 @@
 #include "encodings_v2_1.pb.h"
 #include "lancet/encoding/encoder_v21_internal.h"
 #include "lancet/encoding/fastlanes.h"
+#include "lancet/encoding/field_codec.h"
 #include "lancet/encoding/fsst.h"
 #include "lancet/encoding/general_compression.h"
-#include "lancet/encoding/rle.h"
-#include "lancet/encoding/field_codec.h"
 #include "lancet/encoding/repdef_shred.h"
+#include "lancet/encoding/rle.h"
 
 namespace lancet::encoding {
 
@@ -40,14 +41,13 @@ constexpr uint64_t kMaxMiniBlockValues = 4096;
 constexpr uint64_t kMaxMiniBlockBytes = 8 * 1024 - 6;  // Lance's aim for fixed-width chunks
 constexpr int64_t kAimVariableChunkBytes = 4 * 1024;
 constexpr uint64_t kMaxNarrowValueBytes = 256;
-constexpr uint64_t kFsstMinMaxLength = 5;             // FSST_LEAST_INPUT_MAX_LENGTH
-constexpr uint64_t kFsstMinPageBytes = 32 * 1024;     // FSST_LEAST_INPUT_SIZE
+constexpr uint64_t kFsstMinMaxLength = 5;          // FSST_LEAST_INPUT_MAX_LENGTH
+constexpr uint64_t kFsstMinPageBytes = 32 * 1024;  // FSST_LEAST_INPUT_SIZE
 constexpr uint64_t kPerValueGeneralMinBytes = 32 * 1024;
-constexpr double kRleThreshold = 0.5;                 // runs < 0.5 * values
+constexpr double kRleThreshold = 0.5;  // runs < 0.5 * values
 constexpr uint64_t kDictMinValues = 100;
 constexpr double kDictSizeRatio = 0.8;
 constexpr char kStructuralEncodingKey[] = "lance-encoding:structural-encoding";
-
 
 uint64_t Pad8(uint64_t n) { return (n + 7) & ~uint64_t{7}; }
 
@@ -76,6 +76,12 @@ pb::CompressiveEncoding FlatEncoding(uint64_t bits) {
 }
 
 pb::CompressiveEncoding ValueEncoding(const PageValues& v) {
+  if (!v.packed_bits.empty()) {
+    pb::CompressiveEncoding e;
+    for (uint32_t b : v.packed_bits) e.mutable_packed_struct()->add_bits_per_value(b);
+    *e.mutable_packed_struct()->mutable_values() = FlatEncoding(v.block.bits_per_value);
+    return e;
+  }
   if (v.block.kind == DataBlock::Kind::kVariableWidth) {
     pb::CompressiveEncoding e;
     *e.mutable_variable()->mutable_offsets() = FlatEncoding(v.block.offset_bits);
@@ -208,8 +214,7 @@ std::vector<ChunkPlan> PlanVariableChunks(const PageValues& v) {
       }
     }
     if (pos + num == n) to_end = true;
-    plan.push_back(ChunkPlan{pos, num, to_end,
-                             static_cast<uint8_t>(to_end ? 0 : Log2Exact(num))});
+    plan.push_back(ChunkPlan{pos, num, to_end, static_cast<uint8_t>(to_end ? 0 : Log2Exact(num))});
     pos += num;
   }
   return plan;
@@ -294,10 +299,18 @@ uint64_t ByteWidthFor(uint64_t max_value) {
 
 void AppendWidth(BufferBuilder* b, uint64_t v, uint64_t width) {
   switch (width) {
-    case 1: b->AppendValue(static_cast<uint8_t>(v)); break;
-    case 2: b->AppendValue(static_cast<uint16_t>(v)); break;
-    case 4: b->AppendValue(static_cast<uint32_t>(v)); break;
-    default: b->AppendValue(static_cast<uint64_t>(v)); break;
+    case 1:
+      b->AppendValue(static_cast<uint8_t>(v));
+      break;
+    case 2:
+      b->AppendValue(static_cast<uint16_t>(v));
+      break;
+    case 4:
+      b->AppendValue(static_cast<uint32_t>(v));
+      break;
+    default:
+      b->AppendValue(static_cast<uint64_t>(v));
+      break;
   }
 }
 
@@ -321,10 +334,54 @@ Result<PageValues> BuildPageValues(const ShreddedLeaf& page, const DataType& typ
   pv.block.num_values = n;
   auto valid = [&](uint64_t slot) { return page.value_valid.empty() || page.value_valid[slot]; };
 
-  if (type.id() == TypeId::kNull || type.id() == TypeId::kStruct) {
-    if (type.id() == TypeId::kStruct && !type.children().empty()) {
-      return Status::NotSupported("packed struct encoding is not supported by lancet's writer");
+  if (type.id() == TypeId::kStruct && !type.children().empty()) {
+    // A packed struct: the fields of a row side by side (fixed-width fields only).
+    uint64_t row_bytes = 0;
+    std::vector<uint64_t> widths;
+    for (const Field& c : type.children()) {
+      const int bits = c.type->bit_width();
+      if (!c.type->is_fixed_width_primitive() || bits % 8 != 0) {
+        return Status::NotSupported("packed struct field '" + c.name + "' of type " +
+                                    c.type->ToString());
+      }
+      pv.packed_bits.push_back(static_cast<uint32_t>(bits));
+      widths.push_back(static_cast<uint64_t>(bits / 8));
+      row_bytes += static_cast<uint64_t>(bits / 8);
     }
+    pv.block.kind = DataBlock::Kind::kFixedWidth;
+    pv.block.bits_per_value = row_bytes * 8;
+    pv.max_value_bytes = row_bytes;
+    std::vector<uint8_t> data(n * row_bytes, 0);
+    uint64_t slot = 0;
+    for (const ValueRun& run : page.values) {
+      const ArrayData& a = *run.array;
+      if (a.children.size() != widths.size()) {
+        return Status::InvalidArgument("packed struct array does not match its type");
+      }
+      for (size_t c = 0; c < widths.size(); ++c) {
+        const ArrayData& child = *a.children[c];
+        if (child.values.size() < static_cast<int64_t>((run.start + run.length) * widths[c])) {
+          return Status::InvalidArgument("packed struct field values too short");
+        }
+      }
+      for (int64_t j = 0; j < run.length; ++j, ++slot) {
+        if (!valid(slot)) continue;
+        uint64_t pos = slot * row_bytes;
+        for (size_t c = 0; c < widths.size(); ++c) {
+          const ArrayData& child = *a.children[c];
+          if (child.IsNull(run.start + j)) {
+            return Status::NotSupported("nulls inside a packed struct's fields");
+          }
+          std::memcpy(data.data() + pos, child.values.data() + (run.start + j) * widths[c],
+                      widths[c]);
+          pos += widths[c];
+        }
+      }
+    }
+    pv.block.data = Buffer::FromVector(std::move(data));
+    return pv;
+  }
+  if (type.id() == TypeId::kNull || type.id() == TypeId::kStruct) {
     pv.no_values = true;
     pv.block.kind = DataBlock::Kind::kFixedWidth;
     return pv;
@@ -425,8 +482,8 @@ Result<PageValues> BuildPageValues(const ShreddedLeaf& page, const DataType& typ
         const uint64_t row = static_cast<uint64_t>(run.start + j);
         if (valid(slot)) {
           if (row_bits % 8 == 0) {
-            std::memcpy(data.data() + slot * row_bits / 8, items->values.data() + row * row_bits / 8,
-                        row_bits / 8);
+            std::memcpy(data.data() + slot * row_bits / 8,
+                        items->values.data() + row * row_bits / 8, row_bits / 8);
           } else {
             CopyBits(items->values.data(), row * row_bits, data.data(), slot * row_bits, row_bits);
           }
@@ -524,6 +581,60 @@ Result<EncodedPage> EncodeAllNull(const ShreddedLeaf& page, bool simple,
   return MakePage(page, layout, std::move(buffers));
 }
 
+namespace {
+
+// Constant pages (2.2, "ConstantLayout" upstream, the AllNullLayout message with inline_value):
+// every valid visible value equals `value`; levels, if any, follow as raw u16 [rep, def].
+Result<EncodedPage> EncodeConstant(const ShreddedLeaf& page, std::string value) {
+  pb::PageLayout layout;
+  pb::AllNullLayout* an = layout.mutable_all_null_layout();
+  AddLayers(page, an);
+  an->set_inline_value(std::move(value));
+  std::vector<Buffer> buffers;
+  if (page.has_rep() || page.has_def()) {
+    buffers.push_back(page.has_rep() ? LevelsBuffer(page.rep, 0, page.rep.size()) : Buffer());
+    buffers.push_back(page.has_def() ? LevelsBuffer(page.def, 0, page.def.size()) : Buffer());
+  }
+  return MakePage(page, layout, std::move(buffers));
+}
+
+// The single value all valid slots hold (bools as one byte), if there is one.
+std::optional<std::string> ConstantValue(const ShreddedLeaf& page, const PageValues& v) {
+  if (v.block.kind != DataBlock::Kind::kFixedWidth || !v.fsl_dims.empty() ||
+      !v.packed_bits.empty() || v.no_values || v.block.num_values == 0) {
+    return std::nullopt;
+  }
+  const uint64_t n = v.block.num_values;
+  const uint8_t* d = v.block.data.data();
+  auto valid = [&](uint64_t i) { return page.value_valid.empty() || page.value_valid[i]; };
+  if (v.block.bits_per_value == 1) {
+    int first = -1;
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!valid(i)) continue;
+      const int b = GetBit(d, i) ? 1 : 0;
+      if (first < 0) first = b;
+      if (b != first) return std::nullopt;
+    }
+    if (first < 0) return std::nullopt;
+    return std::string(1, static_cast<char>(first));
+  }
+  if (v.block.bits_per_value % 8 != 0) return std::nullopt;
+  const uint64_t w = v.block.bits_per_value / 8;
+  const uint8_t* first = nullptr;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!valid(i)) continue;
+    if (!first) {
+      first = d + i * w;
+    } else if (std::memcmp(first, d + i * w, w) != 0) {
+      return std::nullopt;
+    }
+  }
+  if (!first) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(first), w);
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // MiniBlockLayout
 
@@ -587,15 +698,15 @@ class InlineBitpackValues final : public MiniBlockValues {
     for (uint64_t off = 0; off < n; off += kFastLanesBlockValues) {
       const uint64_t nv = std::min<uint64_t>(kFastLanesBlockValues, n - off);
       const bool last = off + nv == n;
-      plan.push_back(ChunkPlan{off, nv, last,
-                               static_cast<uint8_t>(nv == kFastLanesBlockValues ? 10 : 0)});
+      plan.push_back(
+          ChunkPlan{off, nv, last, static_cast<uint8_t>(nv == kFastLanesBlockValues ? 10 : 0)});
     }
     return plan;
   }
   Result<std::vector<Buffer>> Encode(uint64_t v0, uint64_t nv) const override {
     const uint32_t bits = static_cast<uint32_t>(v_.block.bits_per_value);
-    LANCET_ASSIGN_OR_RETURN(Buffer b, InlineBitpackEncodeChunk(v_.block.data.data() + v0 * bits / 8,
-                                                               nv, bits));
+    LANCET_ASSIGN_OR_RETURN(
+        Buffer b, InlineBitpackEncodeChunk(v_.block.data.data() + v0 * bits / 8, nv, bits));
     return std::vector<Buffer>{std::move(b)};
   }
   pb::CompressiveEncoding Encoding() const override {
@@ -633,8 +744,8 @@ class RleValues final : public MiniBlockValues {
     while (pos < n) {
       const uint64_t rem = n - pos;
       const uint8_t* base = v_.block.data.data() + pos * bits / 8;
-      if (rem <= kMaxMiniBlockValues && RleCountRuns(base, rem, bits) * run_bytes <=
-                                            kMaxMiniBlockBytes) {
+      if (rem <= kMaxMiniBlockValues &&
+          RleCountRuns(base, rem, bits) * run_bytes <= kMaxMiniBlockBytes) {
         plan.push_back(ChunkPlan{pos, rem, true, 0});
         break;
       }
@@ -687,7 +798,8 @@ class LevelCodec {
   pb::CompressiveEncoding Encoding() const {
     pb::CompressiveEncoding e;
     switch (kind_) {
-      case Kind::kFlat: return FlatEncoding(16);
+      case Kind::kFlat:
+        return FlatEncoding(16);
       case Kind::kInline:
         e.mutable_inline_bitpacking()->set_uncompressed_bits_per_value(16);
         return e;
@@ -702,17 +814,20 @@ class LevelCodec {
   Result<Buffer> Encode(const uint16_t* levels, uint64_t n) const {
     const auto* bytes = reinterpret_cast<const uint8_t*>(levels);
     switch (kind_) {
-      case Kind::kFlat: return Buffer::Copy(levels, static_cast<int64_t>(2 * n));
+      case Kind::kFlat:
+        return Buffer::Copy(levels, static_cast<int64_t>(2 * n));
       case Kind::kInline: {
         BufferBuilder b;
         for (uint64_t off = 0; off < n; off += kFastLanesBlockValues) {
           const uint64_t m = std::min<uint64_t>(kFastLanesBlockValues, n - off);
-          LANCET_ASSIGN_OR_RETURN(Buffer c, InlineBitpackEncodeChunk(bytes + 2 * off, m, 16, width_));
+          LANCET_ASSIGN_OR_RETURN(Buffer c,
+                                  InlineBitpackEncodeChunk(bytes + 2 * off, m, 16, width_));
           b.Append(c.data(), static_cast<size_t>(c.size()));
         }
         return b.Finish();
       }
-      case Kind::kOutOfLine: return OutOfLineBitpackEncode(bytes, n, 16, width_);
+      case Kind::kOutOfLine:
+        return OutOfLineBitpackEncode(bytes, n, 16, width_);
     }
     return Status::Internal("bad level codec");
   }
@@ -814,6 +929,10 @@ Result<EncodedPage> EncodeMiniBlockWith(const ShreddedLeaf& page, uint64_t n,
   }
 
   BufferBuilder meta, data;
+  uint64_t total_bytes = 0;
+  for (const Chunk& ch : chunks) total_bytes += ch.bytes;
+  data.Reserve(total_bytes);
+  meta.Reserve(chunks.size() * size_width);
   std::vector<uint64_t> rep_index;
   for (size_t c = 0; c < chunks.size(); ++c) {
     const Chunk& ch = chunks[c];
@@ -832,8 +951,8 @@ Result<EncodedPage> EncodeMiniBlockWith(const ShreddedLeaf& page, uint64_t n,
     if (has_rep) {
       data.Append(ch.rep.data(), static_cast<size_t>(ch.rep.size()));
       data.PadTo(8, kMiniBlockFill);
-      AppendRepIndex(page.rep.data() + ch.l0, ch.nl, page.max_rep, c == 0,
-                     c + 1 == chunks.size(), &rep_index);
+      AppendRepIndex(page.rep.data() + ch.l0, ch.nl, page.max_rep, c == 0, c + 1 == chunks.size(),
+                     &rep_index);
     }
     if (has_def) {
       data.Append(ch.def.data(), static_cast<size_t>(ch.def.size()));
@@ -884,7 +1003,6 @@ bool IsBitpackable(const PageValues& v) {
          (b == 8 || b == 16 || b == 32 || b == 64);
 }
 
-
 // Lance's rule: at least 100 values, and the estimated dictionary + i32-index size is below 80%
 // of the value bytes.
 bool ShouldDictionaryEncode(const PageValues& v, uint64_t* cardinality) {
@@ -901,8 +1019,8 @@ bool ShouldDictionaryEncode(const PageValues& v, uint64_t* cardinality) {
   for (uint64_t i = 0; i < n; ++i) {
     const uint64_t s = v.block.OffsetAt(i), e = v.block.OffsetAt(i + 1);
     distinct.insert(std::string_view(base + s, e - s));
-    const double est = static_cast<double>(distinct.size() * (avg + offset_bytes) +
-                                           n * offset_bytes);
+    const double est =
+        static_cast<double>(distinct.size() * (avg + offset_bytes) + n * offset_bytes);
     if (est >= limit) return false;
   }
   *cardinality = distinct.size();
@@ -986,6 +1104,61 @@ Result<EncodedPage> EncodeDictionary(const ShreddedLeaf& page, const PageValues&
   return EncodeFixedMiniBlock(page, idx, rep_codec, def_codec, options, &d);
 }
 
+// 2.2 (Lance 12) also dictionary-encodes wide fixed-width values (64 / 128 bits) of low
+// cardinality; the dictionary is the raw values, LZ4-compressed. Lance's estimate assumes 16-byte
+// items and 4-byte indices.
+Result<std::optional<EncodedPage>> MaybeEncodeFixedDictionary(const ShreddedLeaf& page,
+                                                              const PageValues& values,
+                                                              const LevelCodec& rep_codec,
+                                                              const LevelCodec& def_codec,
+                                                              const PageEncodeOptions& options) {
+  const uint64_t n = values.block.num_values;
+  const uint64_t bits = values.block.bits_per_value;
+  if (!options.enable_compression || options.version != FileVersion::kV2_2 ||
+      values.block.kind != DataBlock::Kind::kFixedWidth || !values.fsl_dims.empty() ||
+      !values.packed_bits.empty() || (bits != 64 && bits != 128) || n < kDictMinValues) {
+    return std::optional<EncodedPage>();
+  }
+  const uint64_t w = bits / 8;
+  const double limit = kDictSizeRatio * static_cast<double>(n * w);
+  const char* base = reinterpret_cast<const char*>(values.block.data.data());
+  std::unordered_map<std::string_view, int32_t> ids;
+  std::vector<std::string_view> items;
+  std::vector<int32_t> indices(n, 0);
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!page.value_valid.empty() && !page.value_valid[i]) continue;
+    auto [it, inserted] =
+        ids.emplace(std::string_view(base + i * w, w), static_cast<int32_t>(items.size()));
+    if (inserted) {
+      items.push_back(it->first);
+      if (static_cast<double>(items.size() * 16 + n * 4) >= limit) {
+        return std::optional<EncodedPage>();
+      }
+    }
+    indices[i] = it->second;
+  }
+  if (items.empty()) return std::optional<EncodedPage>();
+  BufferBuilder raw;
+  for (std::string_view v : items) raw.Append(v);
+  Buffer raw_buf = raw.Finish();
+  MiniBlockDictionary d;
+  d.num_items = items.size();
+  LANCET_ASSIGN_OR_RETURN(d.data, GeneralCompress(GeneralScheme::kLz4, std::nullopt, raw_buf.data(),
+                                                  static_cast<size_t>(raw_buf.size())));
+  pb::General* g = d.encoding.mutable_general();
+  g->mutable_compression()->set_scheme(pb::COMPRESSION_ALGORITHM_LZ4);
+  *g->mutable_values() = FlatEncoding(bits);
+  PageValues idx;
+  idx.block.kind = DataBlock::Kind::kFixedWidth;
+  idx.block.num_values = n;
+  idx.block.bits_per_value = 32;
+  idx.block.data = Buffer::Copy(indices.data(), static_cast<int64_t>(n * 4));
+  idx.max_value_bytes = 4;
+  LANCET_ASSIGN_OR_RETURN(EncodedPage out,
+                          EncodeFixedMiniBlock(page, idx, rep_codec, def_codec, options, &d));
+  return std::optional<EncodedPage>(std::move(out));
+}
+
 void ChooseLevelCodecs(const ShreddedLeaf& page, const PageEncodeOptions& options,
                        LevelCodec* rep_codec, LevelCodec* def_codec) {
   if (!options.enable_compression) return;
@@ -1000,14 +1173,17 @@ bool PrefersDictionary(const PageValues& values, const PageEncodeOptions& option
 
 }  // namespace
 
-Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& values,
-                                    const PageEncodeOptions& options) {
+namespace {
+
+Result<EncodedPage> EncodeMiniBlockImpl(const ShreddedLeaf& page, const PageValues& values,
+                                        const PageEncodeOptions& options,
+                                        std::optional<bool> use_dictionary) {
   const uint64_t n = values.block.num_values;
   LevelCodec rep_codec, def_codec;
   ChooseLevelCodecs(page, options, &rep_codec, &def_codec);
   if (values.block.kind == DataBlock::Kind::kVariableWidth) {
-    uint64_t cardinality = 0;
-    if (options.enable_compression && ShouldDictionaryEncode(values, &cardinality)) {
+    if (!use_dictionary) use_dictionary = PrefersDictionary(values, options);
+    if (*use_dictionary) {
       return EncodeDictionary(page, values, rep_codec, def_codec, options);
     }
     // FSST when the strings are long enough and the page has enough of them (Lance's rule).
@@ -1031,7 +1207,17 @@ Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& 
     VariableValues vv(values, "");
     return EncodeMiniBlockWith(page, n, vv, rep_codec, def_codec, options);
   }
+  LANCET_ASSIGN_OR_RETURN(std::optional<EncodedPage> dict,
+                          MaybeEncodeFixedDictionary(page, values, rep_codec, def_codec, options));
+  if (dict) return std::move(*dict);
   return EncodeFixedMiniBlock(page, values, rep_codec, def_codec, options, nullptr);
+}
+
+}  // namespace
+
+Result<EncodedPage> EncodeMiniBlock(const ShreddedLeaf& page, const PageValues& values,
+                                    const PageEncodeOptions& options) {
+  return EncodeMiniBlockImpl(page, values, options, std::nullopt);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1109,9 +1295,10 @@ Result<EncodedPage> EncodeFullZip(const ShreddedLeaf& page, const PageValues& in
   const uint64_t offset_bytes = variable ? values.block.offset_bits / 8 : 0;
 
   // Lance sizes the repetition index for an upper bound of the zipped length.
-  const uint64_t estimate = variable ? values.block.data.size() + cw_bytes * num_items +
-                                           offset_bytes * values.block.num_values
-                                     : payload_bytes * values.block.num_values + cw_bytes * num_items;
+  const uint64_t estimate =
+      variable
+          ? values.block.data.size() + cw_bytes * num_items + offset_bytes * values.block.num_values
+          : payload_bytes * values.block.num_values + cw_bytes * num_items;
   const bool write_rep_index = variable || has_rep;
   const uint64_t index_width = ByteWidthFor(estimate);
 
@@ -1132,9 +1319,15 @@ Result<EncodedPage> EncodeFullZip(const ShreddedLeaf& page, const PageValues& in
     if (cw_bytes > 0) {
       const uint32_t cw = (static_cast<uint32_t>(r) << bits_def) | d;
       switch (cw_bytes) {
-        case 1: zipped.AppendValue(static_cast<uint8_t>(cw)); break;
-        case 2: zipped.AppendValue(static_cast<uint16_t>(cw)); break;
-        default: zipped.AppendValue(cw); break;
+        case 1:
+          zipped.AppendValue(static_cast<uint8_t>(cw));
+          break;
+        case 2:
+          zipped.AppendValue(static_cast<uint16_t>(cw));
+          break;
+        default:
+          zipped.AppendValue(cw);
+          break;
       }
     }
     if (!visible) continue;
@@ -1195,20 +1388,32 @@ Result<EncodedPage> EncodeLeafPage(const ShreddedLeaf& page, const LeafPath& pat
     return EncodeAllNull(page, /*simple=*/top_level_leaf, options);
   }
   LANCET_ASSIGN_OR_RETURN(PageValues values, BuildPageValues(page, type));
+  if (options.enable_compression && options.version == FileVersion::kV2_2) {
+    if (std::optional<std::string> c = ConstantValue(page, values)) {
+      return EncodeConstant(page, std::move(*c));
+    }
+  }
   LayoutChoice choice = options.layout;
   const bool whole_bytes =
       values.block.kind == DataBlock::Kind::kVariableWidth || values.block.bits_per_value % 8 == 0;
+  if (!values.packed_bits.empty()) {
+    // Lance writes fixed-width packed structs as mini-blocks only.
+    return EncodeMiniBlock(page, values, options);
+  }
+  std::optional<bool> use_dictionary;
   if (!whole_bytes) {
     choice = LayoutChoice::kMiniBlock;
-  } else if (choice == LayoutChoice::kAuto && PrefersDictionary(values, options)) {
-    // Lance dictionary-encodes low-cardinality data before looking at the value sizes.
-    choice = LayoutChoice::kMiniBlock;
   } else if (choice == LayoutChoice::kAuto) {
-    choice = values.max_value_bytes < kMaxNarrowValueBytes ? LayoutChoice::kMiniBlock
-                                                           : LayoutChoice::kFullZip;
+    // Lance dictionary-encodes low-cardinality data before looking at the value sizes.
+    use_dictionary = PrefersDictionary(values, options);
+    if (*use_dictionary || values.max_value_bytes < kMaxNarrowValueBytes) {
+      choice = LayoutChoice::kMiniBlock;
+    } else {
+      choice = LayoutChoice::kFullZip;
+    }
   }
   if (choice == LayoutChoice::kMiniBlock) {
-    Result<EncodedPage> mb = EncodeMiniBlock(page, values, options);
+    Result<EncodedPage> mb = EncodeMiniBlockImpl(page, values, options, use_dictionary);
     if (mb.ok() || !mb.status().IsNotSupported() || !whole_bytes) return mb;
   }
   return EncodeFullZip(page, values, options);
@@ -1237,8 +1442,12 @@ LayoutChoice LayoutFromMetadata(const std::map<std::string, std::string>& metada
 Status CheckLeafType(const Field& leaf) {
   const DataType& t = *leaf.type;
   if (t.id() == TypeId::kStruct) {
-    if (!t.children().empty()) {
-      return Status::NotSupported("packed struct '" + leaf.name + "' is not supported yet");
+    for (const Field& c : t.children()) {
+      if (!c.type->is_fixed_width_primitive() || c.type->bit_width() % 8 != 0) {
+        return Status::NotSupported("packed struct '" + leaf.name + "' with field '" + c.name +
+                                    "' of type " + c.type->ToString() +
+                                    " (only fixed-width fields are supported)");
+      }
     }
     return Status::OK();
   }
@@ -1297,8 +1506,7 @@ class FieldEncoderV21 final : public FieldEncoder {
  private:
   Status Flush(size_t c, bool final, std::vector<std::vector<EncodedPage>>* out) {
     LeafStream& s = streams_[c];
-    const uint64_t max_bytes =
-        static_cast<uint64_t>(std::max<int64_t>(options_.max_page_bytes, 1));
+    const uint64_t max_bytes = static_cast<uint64_t>(std::max<int64_t>(options_.max_page_bytes, 1));
     while (s.num_rows() > 0 && (final || s.estimated_bytes() >= max_bytes)) {
       const uint64_t rows = s.RowsWithin(max_bytes);
       if (!final && rows == s.num_rows()) break;  // wait for more rows to fill the page

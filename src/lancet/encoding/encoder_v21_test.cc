@@ -105,6 +105,10 @@ std::vector<std::vector<EncodedPage>> EncodeBatch(const RecordBatch& batch, File
   return all;
 }
 
+// Encodes, decodes with DecodeFieldV21 and compares (defined below).
+void RoundTrip(const RecordBatch& batch, FileVersion v, EncoderOptions options = {},
+               int chunks = 1);
+
 // ---- Data sets (the rows LanceDB was given).
 
 // 10 rows: int32 (null every 3rd), string (null when i % 4 == 1, else "x" * i), list<int64>.
@@ -161,7 +165,7 @@ RecordBatch WideBatch() {
       }
       r += "]";
     }
-    const char* fz_ls[] = {"[\"" , "null", "[]", "[\"", "[\"z\"]"};
+    const char* fz_ls[] = {"[\"", "null", "[]", "[\"", "[\"z\"]"};
     r += ",\"fz_ls\":";
     if (i == 0) {
       r += std::string(fz_ls[0]) + std::string(300, 'x') + "\",null]";
@@ -195,16 +199,19 @@ RecordBatch WideBatch() {
 
 TEST(EncoderV21Test, SmallPagesMatchLanceDb21) {
   const std::vector<ExpectedPage> want = {
-      {"t21_0", "0a1312040a0208101a040a0208203201033801480a",
+      {"t21_0",
+       "0a1312040a0208101a040a0208203201033801480a",
        {B("8000"),
         B("0a0014002800fefe0100000000000100000000000100000000000100fefefefe000000000100000002000000"
           "00000000040000000500000000000000070000000800000000000000")}},
-      {"t21_1", "0a1712040a0208101a0812060a040a0208203201033801480a",
+      {"t21_1",
+       "0a1712040a0208101a0812060a040a0208203201033801480a",
        {B("d000"),
         B("0a0014004c00fefe0000010000000000000001000000000000000100fefefefe2c0000002c0000002c0000"
           "002e0000003100000035000000350000003b000000420000004a0000004a00000078787878787878787878"
           "78787878787878787878787878787878787878784848fefefefe")}},
-      {"t21_2", "0a1c0a040a02081012040a0208101a040a02084032020306380140014805",
+      {"t21_2",
+       "0a1c0a040a02081012040a0208101a040a02084032020306380140014805",
        {B("b000"),
         B("0b0016001600280001000100010001000100010001000000010001000100fefe0300000002000300030000"
           "0000000100020003000000fefe01000000000000000500000000000000060000000000000000000000000000"
@@ -223,11 +230,13 @@ TEST(EncoderV21Test, SmallPagesMatchLanceDb21) {
 TEST(EncoderV21Test, SmallPagesMatchLanceDb22) {
   // 2.2: has_large_chunk (field 10) = true, u32 chunk metadata words and u32 buffer sizes.
   const std::vector<ExpectedPage> want = {
-      {"t22_0", "0a1512040a0208101a040a0208203201033801480a5001",
+      {"t22_0",
+       "0a1512040a0208101a040a0208203201033801480a5001",
        {B("80000000"),
         B("0a001400280000000100000000000100000000000100000000000100fefefefe000000000100000002000000"
           "00000000040000000500000000000000070000000800000000000000")}},
-      {"t22_1", "0a1912040a0208101a0812060a040a0208203201033801480a5001",
+      {"t22_1",
+       "0a1912040a0208101a0812060a040a0208203201033801480a5001",
        {B("d0000000"),
         B("0a0014004c0000000000010000000000000001000000000000000100fefefefe2c0000002c0000002c0000"
           "002e0000003100000035000000350000003b000000420000004a0000004a00000078787878787878787878"
@@ -255,17 +264,23 @@ TEST(EncoderV21Test, SmallPagesMatchLanceDb22) {
 
 const std::vector<ExpectedPage>& WideExpected21() {
   static const std::vector<ExpectedPage> want = {
-      {"w21_0", "1a1510012020280530053a0812060a040a020820420103",
+      {"w21_0",
+       "1a1510012020280530053a0812060a040a020820420103",
        {H(582, 0xe1f828bd0ffcd2e6ull), B("000001003201370140024602")}},
-      {"w21_1", "1a1510012040280530053a0812060a040a020840420103",
+      {"w21_1",
+       "1a1510012040280530053a0812060a040a020840420103",
        {H(598, 0xb3a8500c4850ee36ull), B("0000010036013f014c025602")}},
-      {"w21_2", "1a181001188010280530053a0a5a08084012040a020820420103",
+      {"w21_2",
+       "1a181001188010280530053a0a5a08084012040a020820420103",
        {H(1285, 0xef8b556b7564354full)}},
-      {"w21_3", "1a1a100118c010280530053a0c5a0a084012040a0208201801420103",
+      {"w21_3",
+       "1a1a100118c010280530053a0c5a0a084012040a0208201801420103",
        {H(1325, 0x1d199a3b97e0bde0ull)}},
-      {"w21_4", "1a18080110022020280630043a0812060a040a02082042020306",
+      {"w21_4",
+       "1a18080110022020280630043a0812060a040a02082042020306",
        {H(575, 0xc65508728bd34ee2ull), B("000032013301340139023f02")}},
-      {"w21_5", "0a1b12040a0208101a0c5a0a080412040a020820180132010338024805",
+      {"w21_5",
+       "0a1b12040a0208101a0c5a0a080412040a020820180132010338024805",
        {B("d000"),
         B("05000a000300500000000000000000000100fefefefefefede7b0ffefefefefe000000000000803f000000"
           "40000040400000803f0000000000004040000080400000004000004040000000000000a040000040400000"
@@ -273,13 +288,16 @@ const std::vector<ExpectedPage>& WideExpected21() {
       {"w21_6", "12042a020104", {B("01000100010001000100"), B("01000100010001000100")}},
       {"w21_7", "12042a020303", {B(""), B("02000200020002000200")}},
       {"w21_8", "12032a0103", {}},
-      {"w21_9", "0a1712040a0208101a0812060a040a02084032010338014805",
+      {"w21_9",
+       "0a1712040a0208101a0812060a040a02084032010338014805",
        {B("9000"),
         B("05000a003800fefe00000000000001000000fefefefefefe300000000000000032000000000000003400"
           "0000000000003600000000000000360000000000000038000000000000007330733173327334")}},
-      {"w21_10", "0a1312040a0208101a040a02080132010338014805",
+      {"w21_10",
+       "0a1312040a0208101a040a02080132010338014805",
        {B("3000"), B("05000a000100fefe00000000010000000000fefefefefefe11fefefefefefefe")}},
-      {"w21_11", "0a1312040a0208101a040a02081832010338014805",
+      {"w21_11",
+       "0a1312040a0208101a040a02081832010338014805",
        {B("4000"),
         B("05000a000f00fefe01000000000000000000fefefefefefe000000010203020304030405040506fe")}},
   };
@@ -288,32 +306,42 @@ const std::vector<ExpectedPage>& WideExpected21() {
 
 const std::vector<ExpectedPage>& WideExpected22() {
   static const std::vector<ExpectedPage> want = {
-      {"w22_0", "1a1510012020280530053a0812060a040a020820420103",
+      {"w22_0",
+       "1a1510012020280530053a0812060a040a020820420103",
        {H(582, 0xe1f828bd0ffcd2e6ull), B("000001003201370140024602")}},
-      {"w22_1", "1a1510012040280530053a0812060a040a020840420103",
+      {"w22_1",
+       "1a1510012040280530053a0812060a040a020840420103",
        {H(598, 0xb3a8500c4850ee36ull), B("0000010036013f014c025602")}},
-      {"w22_2", "1a181001188010280530053a0a5a08084012040a020820420103",
+      {"w22_2",
+       "1a181001188010280530053a0a5a08084012040a020820420103",
        {H(1285, 0xef8b556b7564354full)}},
-      {"w22_3", "1a1a100118c010280530053a0c5a0a084012040a0208201801420103",
+      {"w22_3",
+       "1a1a100118c010280530053a0c5a0a084012040a0208201801420103",
        {H(1325, 0x1d199a3b97e0bde0ull)}},
-      {"w22_4", "1a18080110022020280630043a0812060a040a02082042020306",
+      {"w22_4",
+       "1a18080110022020280630043a0812060a040a02082042020306",
        {H(575, 0xc65508728bd34ee2ull), B("000032013301340139023f02")}},
-      {"w22_5", "0a1d12040a0208101a0c5a0a080412040a0208201801320103380248055001",
+      {"w22_5",
+       "0a1d12040a0208101a0c5a0a080412040a0208201801320103380248055001",
        {B("e0000000"),
         B("05000a000300000050000000fefefefe00000000000000000100fefefefefefede7b0ffefefefefe00000000"
           "0000803f00000040000040400000803f0000000000004040000080400000004000004040000000000000a0"
           "4000004040000080400000a0400000000000000000000000000000000000000000")}},
-      {"w22_6", "12142a0201043a040a02081042040a02081048055005",
+      {"w22_6",
+       "12142a0201043a040a02081042040a02081048055005",
        {B("01000100010001000100"), B("01000100010001000100")}},
       {"w22_7", "120c2a02030342040a0208105005", {B(""), B("02000200020002000200")}},
       {"w22_8", "12032a0103", {}},
-      {"w22_9", "0a1912040a0208101a0812060a040a020840320103380148055001",
+      {"w22_9",
+       "0a1912040a0208101a0812060a040a020840320103380148055001",
        {B("90000000"),
         B("05000a003800000000000000000001000000fefefefefefe300000000000000032000000000000003400"
           "0000000000003600000000000000360000000000000038000000000000007330733173327334")}},
-      {"w22_10", "0a1512040a0208101a040a020801320103380148055001",
+      {"w22_10",
+       "0a1512040a0208101a040a020801320103380148055001",
        {B("30000000"), B("05000a000100000000000000010000000000fefefefefefe11fefefefefefefe")}},
-      {"w22_11", "0a1512040a0208101a040a020818320103380148055001",
+      {"w22_11",
+       "0a1512040a0208101a040a020818320103380148055001",
        {B("40000000"),
         B("05000a000f00000001000000000000000000fefefefefefe000000010203020304030405040506fe")}},
   };
@@ -403,7 +431,8 @@ TEST(EncoderV21Test, VariableChunksLikeLance) {
 
 TEST(EncoderV21Test, BoolChunkHoldsUpTo4096Values) {
   std::string rows;
-  for (int i = 0; i < 5000; ++i) rows += std::string("{\"v\":") + (i % 3 ? "true" : "false") + "}\n";
+  for (int i = 0; i < 5000; ++i)
+    rows += std::string("{\"v\":") + (i % 3 ? "true" : "false") + "}\n";
   RecordBatch b = MakeBatch(R"([{"name":"v","type":"bool","nullable":false}])", rows);
   auto pages = EncodeBatch(b, FileVersion::kV2_1);
   auto words = ChunkWords(pages[0][0], FileVersion::kV2_1);
@@ -418,8 +447,8 @@ RecordBatch EmptyListsBatch(int empties_per_value, int values) {
     for (int i = 0; i < empties_per_value; ++i) rows += "{\"l\":[]}\n";
     rows += "{\"l\":[" + std::to_string(r) + "]}\n";
   }
-  return MakeBatch(
-      R"([{"name":"l","type":"list","children":[{"name":"item","type":"int64"}]}])", rows);
+  return MakeBatch(R"([{"name":"l","type":"list","children":[{"name":"item","type":"int64"}]}])",
+                   rows);
 }
 
 TEST(EncoderV21Test, ManyEmptyListsSplitChunks) {
@@ -456,8 +485,10 @@ TEST(EncoderV21Test, LevelsTooManyForMiniBlockFallBackToFullZip) {
 
 TEST(EncoderV21Test, StructuralEncodingMetadataForcesLayout) {
   RecordBatch b = MakeBatch(
-      R"([{"name":"v","type":"int32","metadata":{"lance-encoding:structural-encoding":"fullzip"}},
-          {"name":"s","type":"string","metadata":{"lance-encoding:structural-encoding":"miniblock"}}])",
+      R"([{"name":"v","type":"int32",
+           "metadata":{"lance-encoding:structural-encoding":"fullzip"}},
+          {"name":"s","type":"string",
+           "metadata":{"lance-encoding:structural-encoding":"miniblock"}}])",
       "{\"v\":1,\"s\":\"" + std::string(1000, 'q') + "\"}\n{\"v\":null,\"s\":null}\n");
   auto pages = EncodeBatch(b, FileVersion::kV2_1);
   pb::PageLayout l0, l1;
@@ -467,7 +498,9 @@ TEST(EncoderV21Test, StructuralEncodingMetadataForcesLayout) {
   EXPECT_EQ(l0.full_zip_layout().bits_per_value(), 32u);
   EXPECT_EQ(l0.full_zip_layout().bits_def(), 1u);
   EXPECT_EQ(pages[0][0].buffers.size(), 1u);  // fixed width, no repetition: no index
-  EXPECT_EQ(Hex(pages[0][0].buffers[0]), "000100000001" "00000000");
+  EXPECT_EQ(Hex(pages[0][0].buffers[0]),
+            "000100000001"
+            "00000000");
   EXPECT_TRUE(l1.has_mini_block_layout());
 }
 
@@ -495,15 +528,42 @@ TEST(EncoderV21Test, PagesAreCutAtMaxPageBytes) {
   EXPECT_EQ(total_rows, 1000u);
 }
 
-TEST(EncoderV21Test, RejectsVersion20AndPackedStructs) {
+TEST(EncoderV21Test, RejectsVersion20AndVariablePackedStructs) {
   Field f("v", int32());
   EXPECT_FALSE(MakeFieldEncoderV21(f, FileVersion::kV2_0, {}).ok());
-  Field p("p", struct_({Field("a", int32())}));
+  Field p("p", struct_({Field("a", int32()), Field("s", utf8())}));
   p.metadata["lance-encoding:packed"] = "true";
   auto r = MakeFieldEncoderV21(p, FileVersion::kV2_1, {});
   EXPECT_TRUE(r.status().IsNotSupported());
 }
 
+TEST(EncoderV21Test, PackedStructLikeLance) {
+  // LanceDB: packed_struct{bits_per_value=[32,64] values=flat{96}}, rows interleaved.
+  RecordBatch b = MakeBatch(
+      R"([{"name":"ps","type":"struct","nullable":false,
+           "metadata":{"lance-encoding:packed":"true"},
+           "children":[{"name":"a","type":"int32","nullable":false},
+                       {"name":"b","type":"double","nullable":false}]}])",
+      "{\"ps\":{\"a\":1,\"b\":2.0}}\n{\"ps\":{\"a\":3,\"b\":4.0}}\n");
+  for (FileVersion v : {FileVersion::kV2_1, FileVersion::kV2_2}) {
+    auto pages = EncodeBatch(b, v);
+    ASSERT_EQ(pages.size(), 1u);
+    pb::PageLayout layout;
+    ASSERT_TRUE(layout.ParseFromString(pages[0][0].encoding));
+    const auto& ps = layout.mini_block_layout().value_compression().packed_struct();
+    ASSERT_EQ(ps.bits_per_value_size(), 2);
+    EXPECT_EQ(ps.bits_per_value(0), 32u);
+    EXPECT_EQ(ps.bits_per_value(1), 64u);
+    EXPECT_EQ(ps.values().flat().bits_per_value(), 96u);
+    const std::string chunk = Hex(pages[0][0].buffers[1]);
+    EXPECT_EQ(chunk.substr(16, 48),  // after the 8-byte chunk header
+              "01000000"
+              "0000000000000040"
+              "03000000"
+              "0000000000001040");
+    RoundTrip(b, v);
+  }
+}
 
 // ---- Round trips through DecodeFieldV21.
 
@@ -574,21 +634,36 @@ std::string ValueJson(const Field& f, uint64_t i, uint64_t salt, int null_every)
   if (f.nullable && null_every > 0 && h % null_every == 0) return "null";
   const DataType& t = *f.type;
   switch (t.id()) {
-    case TypeId::kNull: return "null";
-    case TypeId::kBool: return (h >> 7) & 1 ? "true" : "false";
-    case TypeId::kInt8: return std::to_string(static_cast<int8_t>(h));
-    case TypeId::kInt16: return std::to_string(static_cast<int16_t>(h));
-    case TypeId::kInt32: return std::to_string(static_cast<int32_t>(h));
-    case TypeId::kInt64: return std::to_string(static_cast<int64_t>(h));
-    case TypeId::kUInt8: return std::to_string(static_cast<uint8_t>(h));
-    case TypeId::kUInt16: return std::to_string(static_cast<uint16_t>(h));
-    case TypeId::kUInt32: return std::to_string(static_cast<uint32_t>(h));
-    case TypeId::kUInt64: return std::to_string(h);
-    case TypeId::kHalfFloat: return std::to_string(static_cast<double>(h % 2000) * 0.25 - 250);
-    case TypeId::kFloat: return std::to_string(static_cast<double>(h % 100000) * 0.125);
-    case TypeId::kDouble: return std::to_string(static_cast<double>(h % 1000000007) / 7.0);
-    case TypeId::kDate32: return std::to_string(static_cast<int32_t>(h % 40000));
-    case TypeId::kTimestamp: return std::to_string(1600000000000000ll + static_cast<int64_t>(h % 1000000000));
+    case TypeId::kNull:
+      return "null";
+    case TypeId::kBool:
+      return (h >> 7) & 1 ? "true" : "false";
+    case TypeId::kInt8:
+      return std::to_string(static_cast<int8_t>(h));
+    case TypeId::kInt16:
+      return std::to_string(static_cast<int16_t>(h));
+    case TypeId::kInt32:
+      return std::to_string(static_cast<int32_t>(h));
+    case TypeId::kInt64:
+      return std::to_string(static_cast<int64_t>(h));
+    case TypeId::kUInt8:
+      return std::to_string(static_cast<uint8_t>(h));
+    case TypeId::kUInt16:
+      return std::to_string(static_cast<uint16_t>(h));
+    case TypeId::kUInt32:
+      return std::to_string(static_cast<uint32_t>(h));
+    case TypeId::kUInt64:
+      return std::to_string(h);
+    case TypeId::kHalfFloat:
+      return std::to_string(static_cast<double>(h % 2000) * 0.25 - 250);
+    case TypeId::kFloat:
+      return std::to_string(static_cast<double>(h % 100000) * 0.125);
+    case TypeId::kDouble:
+      return std::to_string(static_cast<double>(h % 1000000007) / 7.0);
+    case TypeId::kDate32:
+      return std::to_string(static_cast<int32_t>(h % 40000));
+    case TypeId::kTimestamp:
+      return std::to_string(1600000000000000ll + static_cast<int64_t>(h % 1000000000));
     case TypeId::kString:
     case TypeId::kLargeString: {
       // Mostly short strings; the "long" fields get 200..700 bytes (full-zip).
@@ -612,8 +687,8 @@ std::string ValueJson(const Field& f, uint64_t i, uint64_t salt, int null_every)
       Field item("item", t.value_type(), true);
       std::string s = "[";
       for (int k = 0; k < t.fixed_size(); ++k) {
-        s += (k ? "," : "") + ValueJson(item, i * 131 + k, salt + 7, f.name.find("inull") !=
-                                                                       std::string::npos ? 6 : 0);
+        s += (k ? "," : "") + ValueJson(item, i * 131 + k, salt + 7,
+                                        f.name.find("inull") != std::string::npos ? 6 : 0);
       }
       return s + "]";
     }
@@ -630,11 +705,13 @@ std::string ValueJson(const Field& f, uint64_t i, uint64_t salt, int null_every)
       std::string s = "{";
       for (size_t k = 0; k < t.children().size(); ++k) {
         const Field& c = t.children()[k];
-        s += (k ? ",\"" : "\"") + c.name + "\":" + ValueJson(c, i, salt + 101 * (k + 1), null_every);
+        s +=
+            (k ? ",\"" : "\"") + c.name + "\":" + ValueJson(c, i, salt + 101 * (k + 1), null_every);
       }
       return s + "}";
     }
-    default: return "null";
+    default:
+      return "null";
   }
 }
 
@@ -647,8 +724,8 @@ RecordBatch GenerateBatch(const std::string& schema_json, int64_t rows, int null
     text += "{";
     for (size_t f = 0; f < schema->fields.size(); ++f) {
       const Field& field = schema->fields[f];
-      text += (f ? ",\"" : "\"") + field.name + "\":" +
-              ValueJson(field, static_cast<uint64_t>(i), salt + f * 1000, null_every);
+      text += (f ? ",\"" : "\"") + field.name +
+              "\":" + ValueJson(field, static_cast<uint64_t>(i), salt + f * 1000, null_every);
     }
     text += "}\n";
   }
@@ -657,8 +734,7 @@ RecordBatch GenerateBatch(const std::string& schema_json, int64_t rows, int null
 
 // Encodes every field (in `chunks` pieces), decodes it back (all rows, then a few row ranges)
 // and compares.
-void RoundTrip(const RecordBatch& batch, FileVersion v, EncoderOptions options = {},
-               int chunks = 1) {
+void RoundTrip(const RecordBatch& batch, FileVersion v, EncoderOptions options, int chunks) {
   for (size_t f = 0; f < batch.schema.fields.size(); ++f) {
     const Field& field = batch.schema.fields[f];
     SCOPED_TRACE(field.ToString() + " @" + FileVersionName(v));
@@ -686,8 +762,7 @@ void RoundTrip(const RecordBatch& batch, FileVersion v, EncoderOptions options =
 
     if (n >= 10) {
       const uint64_t un = static_cast<uint64_t>(n);
-      std::vector<RowRange> ranges = {{1, 3}, {un / 2, std::min(un / 2 + 5, un - 2)},
-                                      {un - 2, un}};
+      std::vector<RowRange> ranges = {{1, 3}, {un / 2, std::min(un / 2 + 5, un - 2)}, {un - 2, un}};
       std::vector<int64_t> idx;
       for (const RowRange& r : ranges) {
         for (uint64_t i = r.start; i < r.end; ++i) idx.push_back(static_cast<int64_t>(i));
@@ -721,6 +796,7 @@ const char* kEveryTypeSchema = R"([
   {"name":"ls_s","type":"list","children":[{"name":"item","type":"string"}]},
   {"name":"ls_i","type":"list","children":[{"name":"item","type":"int64"}]},
   {"name":"ls_long","type":"list","children":[{"name":"item","type":"string"}]},
+  {"name":"l_v96","type":"list","children":[{"name":"item","type":"fixed_size_list:float:96"}]},
   {"name":"lls","type":"large_list","children":[{"name":"item","type":"list","children":[
       {"name":"item","type":"int32"}]}]},
   {"name":"st","type":"struct","children":[{"name":"a","type":"int32"},{"name":"s","type":"string"},
@@ -731,6 +807,9 @@ const char* kEveryTypeSchema = R"([
   {"name":"stst","type":"struct","children":[{"name":"in","type":"struct","children":[
       {"name":"z","type":"double"}]}]},
   {"name":"nothing","type":"int64"},
+  {"name":"packed","type":"struct","metadata":{"lance-encoding:packed":"true"},"children":[
+      {"name":"a","type":"int16","nullable":false},{"name":"b","type":"uint64","nullable":false},
+      {"name":"c","type":"fixed_size_binary:3","nullable":false}]},
   {"name":"nul","type":"null"}
 ])";
 
@@ -754,9 +833,7 @@ TEST_P(RoundTripTest, EveryTypeManyChunksAndPages) {
   RoundTrip(GenerateBatch(kEveryTypeSchema, 2500, 4, 99), GetParam(), opts, /*chunks=*/7);
 }
 
-TEST_P(RoundTripTest, AllNull) {
-  RoundTrip(GenerateBatch(kEveryTypeSchema, 50, 1), GetParam());
-}
+TEST_P(RoundTripTest, AllNull) { RoundTrip(GenerateBatch(kEveryTypeSchema, 50, 1), GetParam()); }
 
 TEST_P(RoundTripTest, LanceDbRows) {
   RoundTrip(SmallBatch(), GetParam());
@@ -767,7 +844,6 @@ TEST_P(RoundTripTest, EmptyListsAndSplitChunks) {
   RoundTrip(EmptyListsBatch(3000, 4), GetParam());
   RoundTrip(EmptyListsBatch(20000, 2), GetParam());
 }
-
 
 // Data that makes the compressive encodings kick in.
 RecordBatch CompressibleBatch(int64_t rows) {
@@ -861,8 +937,13 @@ TEST_P(RoundTripTest, CompressiveEncodings) {
   EXPECT_EQ(ValueCompressionOf(pages[7][0]), "fixed_size_list");
   pb::PageLayout layout;
   ASSERT_TRUE(layout.ParseFromString(pages[2][0].encoding));
-  EXPECT_EQ(layout.mini_block_layout().def_compression().out_of_line_bitpacking().values()
-                .flat().bits_per_value(), 1u);
+  EXPECT_EQ(layout.mini_block_layout()
+                .def_compression()
+                .out_of_line_bitpacking()
+                .values()
+                .flat()
+                .bits_per_value(),
+            1u);
   ASSERT_TRUE(layout.ParseFromString(pages[5][0].encoding));
   EXPECT_TRUE(layout.mini_block_layout().rep_compression().has_out_of_line_bitpacking());
   auto big = EncodeBatch(BigBinaryBatch(), GetParam(), opts);
@@ -889,7 +970,6 @@ TEST_P(RoundTripTest, SmallPagesCompressed) {
   EXPECT_TRUE(layout.mini_block_layout().def_compression().has_inline_bitpacking());
 }
 
-
 TEST_P(RoundTripTest, DictionaryEncoding) {
   // 20 distinct 30-byte strings over 2000 rows (two of them only ever null): a structural
   // dictionary with i32 indices.
@@ -898,8 +978,8 @@ TEST_P(RoundTripTest, DictionaryEncoding) {
     const uint64_t h = Mix(static_cast<uint64_t>(i));
     std::string v = "category-" + std::to_string(h % 20) + "-abcdefghijklmnopqrst";
     text += "{\"c\":" + (h % 10 == 0 ? std::string("null") : "\"" + v + "\"") +
-            ",\"lc\":" + (h % 10 == 1 ? std::string("null") : "\"" + v + "\"") +
-            ",\"l\":[\"" + v + "\",\"" + v + "x\"]}\n";
+            ",\"lc\":" + (h % 10 == 1 ? std::string("null") : "\"" + v + "\"") + ",\"l\":[\"" + v +
+            "\",\"" + v + "x\"]}\n";
   }
   RecordBatch b = MakeBatch(
       R"([{"name":"c","type":"string"},{"name":"lc","type":"large_string"},
@@ -924,6 +1004,61 @@ TEST_P(RoundTripTest, DictionaryEncoding) {
       EXPECT_EQ(mb.dictionary().variable().offsets().flat().bits_per_value(), c == 1 ? 64u : 32u);
     }
   }
+}
+
+TEST(EncoderV21Test, ConstantPagesIn22) {
+  // Byte for byte what LanceDB 0.39 wrote (2.2 constants / bools cases):
+  // all_null_layout{layers=[ALL_VALID_ITEM] inline_value=07000000}, no
+  // buffers; with nulls: layers=[NULLABLE_ITEM], inline value, buffers [empty rep, u16 def].
+  std::string rows;
+  for (int i = 0; i < 300; ++i) {
+    rows += "{\"c\":7,\"n\":" + std::string(i % 3 ? "42" : "null") + ",\"b\":true}\n";
+  }
+  RecordBatch b = MakeBatch(
+      R"([{"name":"c","type":"int32","nullable":false},{"name":"n","type":"int32"},
+          {"name":"b","type":"bool"}])",
+      rows);
+  EncoderOptions opts;
+  opts.enable_compression = true;
+  auto pages = EncodeBatch(b, FileVersion::kV2_2, opts);
+  EXPECT_EQ(Hex(pages[0][0].encoding), "12092a0101320407000000");
+  EXPECT_TRUE(pages[0][0].buffers.empty());
+  EXPECT_EQ(Hex(pages[1][0].encoding), "12092a010332042a000000");
+  ASSERT_EQ(pages[1][0].buffers.size(), 2u);
+  EXPECT_EQ(pages[1][0].buffers[0].size(), 0);
+  EXPECT_EQ(pages[1][0].buffers[1].size(), 600);
+  EXPECT_EQ(Hex(pages[2][0].encoding), "12062a0101320101");
+  RoundTrip(b, FileVersion::kV2_2, opts);
+  // 2.1 has no constant pages.
+  auto v21 = EncodeBatch(b, FileVersion::kV2_1, opts);
+  pb::PageLayout layout;
+  ASSERT_TRUE(layout.ParseFromString(v21[0][0].encoding));
+  EXPECT_TRUE(layout.has_mini_block_layout());
+}
+
+TEST(EncoderV21Test, WideFixedDictionaryIn22) {
+  std::string rows;
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t h = Mix(static_cast<uint64_t>(i));
+    rows +=
+        "{\"v\":" +
+        (h % 7 == 0 ? std::string("null") : std::to_string(static_cast<int64_t>(Mix(h % 100)))) +
+        "}\n";
+  }
+  RecordBatch b = MakeBatch(R"([{"name":"v","type":"int64"}])", rows);
+  EncoderOptions opts;
+  opts.enable_compression = true;
+  auto pages = EncodeBatch(b, FileVersion::kV2_2, opts);
+  pb::PageLayout layout;
+  ASSERT_TRUE(layout.ParseFromString(pages[0][0].encoding));
+  const pb::MiniBlockLayout& mb = layout.mini_block_layout();
+  EXPECT_EQ(mb.num_dictionary_items(), 100u);
+  EXPECT_EQ(mb.dictionary().general().compression().scheme(), pb::COMPRESSION_ALGORITHM_LZ4);
+  EXPECT_EQ(mb.dictionary().general().values().flat().bits_per_value(), 64u);
+  RoundTrip(b, FileVersion::kV2_2, opts);
+  auto v21 = EncodeBatch(b, FileVersion::kV2_1, opts);
+  ASSERT_TRUE(layout.ParseFromString(v21[0][0].encoding));
+  EXPECT_FALSE(layout.mini_block_layout().has_dictionary());
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, RoundTripTest,

@@ -2,20 +2,18 @@
 // Copyright 2026 The lancet authors
 #include "lancet/encoding/field_codec.h"
 
+#include "lancet/encoding/v20_internal.h"
+
 namespace lancet::encoding {
+
+bool IsPackedStruct(const Field& field) {
+  return field.type->id() == TypeId::kStruct && v20::IsPackedStructField(field);
+}
 
 int NumColumns(const Field& field, FileVersion version) {
   const DataType& t = *field.type;
-  const bool packed = t.id() == TypeId::kStruct &&
-                      field.metadata.count("lance-encoding:packed") &&
-                      field.metadata.at("lance-encoding:packed") != "false";
-  if (version == FileVersion::kV2_0) {
-    int n = 1;
-    if ((t.id() == TypeId::kStruct && !packed) || t.is_list_like()) {
-      for (const Field& c : t.children()) n += NumColumns(c, version);
-    }
-    return n;
-  }
+  const bool packed = IsPackedStruct(field);
+  if (version == FileVersion::kV2_0) return v20::NumColumnsV20(field);
   if (t.id() == TypeId::kStruct) {
     // Structs have no column of their own in 2.1+ (their validity travels in the leaves'
     // def levels), except empty structs and packed structs, which are encoded as one leaf.

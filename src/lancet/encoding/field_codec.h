@@ -24,6 +24,10 @@
 
 namespace lancet::encoding {
 
+/// \brief True if `field` is a struct stored packed (field metadata `lance-encoding:packed`,
+/// following Lance's rule); a packed struct is a single column in every version.
+bool IsPackedStruct(const Field& field);
+
 /// \brief Number of columns `field` occupies in a file of `version`.
 int NumColumns(const Field& field, FileVersion version);
 

@@ -305,6 +305,7 @@ class MiniBlockPageDecoder final : public LeafPageDecoder {
   std::shared_ptr<DataBlock> dictionary_;
   std::vector<Segment> segments_;
   std::vector<Group> groups_;
+  std::vector<int64_t> chunk_group_;  // per chunk: index into groups_, or -1 when not read
   std::vector<DecodedChunk> decoded_;
 };
 
@@ -579,6 +580,7 @@ Status MiniBlockPageDecoder::Plan() {
     segments_.push_back(s);
   }
   std::vector<bool> needed(n, false);
+  chunk_group_.assign(n, -1);
   for (const Segment& s : segments_) {
     for (size_t c = s.c0; c <= s.c1; ++c) needed[c] = true;
   }
@@ -586,8 +588,10 @@ Status MiniBlockPageDecoder::Plan() {
     if (!needed[c]) continue;
     if (!groups_.empty() && groups_.back().c1 + 1 == c) {
       groups_.back().c1 = c;
+      chunk_group_[c] = static_cast<int64_t>(groups_.size()) - 1;
     } else {
       groups_.push_back(Group{c, c, Buffer()});
+      chunk_group_[c] = static_cast<int64_t>(groups_.size()) - 1;
     }
   }
   return Status::OK();
@@ -597,10 +601,8 @@ Result<MiniBlockPageDecoder::DecodedChunk*> MiniBlockPageDecoder::GetChunk(size_
   DecodedChunk& out = decoded_[c];
   if (out.decoded) return &out;
   const Chunk& chunk = chunks_[c];
-  const Group* group = nullptr;
-  for (const Group& g : groups_) {
-    if (g.c0 <= c && c <= g.c1) group = &g;
-  }
+  const Group* group =
+      chunk_group_[c] >= 0 ? &groups_[static_cast<size_t>(chunk_group_[c])] : nullptr;
   if (group == nullptr)
     return Status::Internal(ctx_ + ": chunk " + std::to_string(c) + " not read");
   const uint64_t rel = chunk.offset - chunks_[group->c0].offset;

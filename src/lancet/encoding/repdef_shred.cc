@@ -52,12 +52,18 @@ std::vector<LeafPath> LeafPaths(const Field& field) {
 
 const char* RepDefLayerName(RepDefLayer layer) {
   switch (layer) {
-    case RepDefLayer::kAllValidItem: return "ALL_VALID_ITEM";
-    case RepDefLayer::kAllValidList: return "ALL_VALID_LIST";
-    case RepDefLayer::kNullableItem: return "NULLABLE_ITEM";
-    case RepDefLayer::kNullableList: return "NULLABLE_LIST";
-    case RepDefLayer::kEmptyableList: return "EMPTYABLE_LIST";
-    case RepDefLayer::kNullAndEmptyList: return "NULL_AND_EMPTY_LIST";
+    case RepDefLayer::kAllValidItem:
+      return "ALL_VALID_ITEM";
+    case RepDefLayer::kAllValidList:
+      return "ALL_VALID_LIST";
+    case RepDefLayer::kNullableItem:
+      return "NULLABLE_ITEM";
+    case RepDefLayer::kNullableList:
+      return "NULLABLE_LIST";
+    case RepDefLayer::kEmptyableList:
+      return "EMPTYABLE_LIST";
+    case RepDefLayer::kNullAndEmptyList:
+      return "NULL_AND_EMPTY_LIST";
   }
   return "UNSPECIFIED";
 }
@@ -85,14 +91,21 @@ LeafStream::LeafStream(LeafPath path) : path_(std::move(path)) {
   }
   const DataType& t = *path_.leaf.type;
   variable_ = t.is_binary_like();
+  variable_overhead_ = (t.id() == TypeId::kLargeString || t.id() == TypeId::kLargeBinary) ? 9 : 5;
   if (!variable_) fixed_value_bytes_ = static_cast<uint64_t>((std::max(t.bit_width(), 0) + 7) / 8);
+  if (t.id() == TypeId::kStruct) {  // packed struct: the fields side by side
+    for (const Field& c : t.children()) {
+      fixed_value_bytes_ += static_cast<uint64_t>((std::max(c.type->bit_width(), 0) + 7) / 8);
+    }
+  }
   level_bytes_ = (path_.num_lists > 0 ? 2 : 0) + 1;
 }
 
 uint64_t LeafStream::SlotBytes(const ArrayData& leaf, int64_t index) const {
   if (!variable_) return fixed_value_bytes_;
+  // Bytes plus the stored length (full-zip) or offset (mini-block) and a control word.
   const int64_t* off = leaf.offsets64();
-  return static_cast<uint64_t>(off[index + 1] - off[index]) + 4;
+  return static_cast<uint64_t>(off[index + 1] - off[index]) + variable_overhead_;
 }
 
 void LeafStream::Emit(uint16_t rep, uint16_t code) {
@@ -172,6 +185,7 @@ Status LeafStream::Walk(size_t k, const ArrayPtr& arr, int64_t i, uint16_t rep) 
       }
       if (!variable_ && a.type->id() != TypeId::kNull && fixed_value_bytes_ > 0 &&
           a.type->id() != TypeId::kFixedSizeList && a.type->id() != TypeId::kBool &&
+          a.type->id() != TypeId::kStruct &&
           a.values.size() < static_cast<int64_t>(fixed_value_bytes_) * a.length) {
         return Status::InvalidArgument("fixed-width array with a short values buffer");
       }

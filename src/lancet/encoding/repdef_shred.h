@@ -117,17 +117,18 @@ class LeafStream {
   uint64_t SlotBytes(const ArrayData& leaf, int64_t index) const;
 
   LeafPath path_;
-  int innermost_list_ = -1;        // index of the innermost list layer, -1 if none
-  std::vector<uint8_t> visible_;   // per code: has a value slot
+  int innermost_list_ = -1;           // index of the innermost list layer, -1 if none
+  std::vector<uint8_t> visible_;      // per code: has a value slot
   std::vector<uint16_t> list_level_;  // per list layer: its repetition level
-  std::vector<uint16_t> rep_;      // per level (only with lists)
-  std::vector<uint16_t> codes_;    // per level: 0 valid, 2k+1 null at layer k, 2k+2 empty at k
+  std::vector<uint16_t> rep_;         // per level (only with lists)
+  std::vector<uint16_t> codes_;       // per level: 0 valid, 2k+1 null at layer k, 2k+2 empty at k
   std::vector<ValueRun> runs_;
   uint64_t num_rows_ = 0;
   uint64_t num_values_ = 0;
   uint64_t estimated_bytes_ = 0;
   uint64_t fixed_value_bytes_ = 0;  // per slot, fixed-width leaves
   uint64_t level_bytes_ = 0;        // estimated bytes per level
+  uint64_t variable_overhead_ = 0;  // estimated bytes per variable-width value beyond its data
   bool variable_ = false;
 };
 

@@ -82,8 +82,8 @@ TEST(RepDefShredTest, NullableColumnWithoutNullsInThePageIsAllValid) {
 }
 
 TEST(RepDefShredTest, NullableItems) {
-  Column c = MakeColumn(R"([{"name":"v","type":"int32"}])",
-                        {R"({"v":1})", R"({"v":null})", R"({"v":3})"});
+  Column c =
+      MakeColumn(R"([{"name":"v","type":"int32"}])", {R"({"v":1})", R"({"v":null})", R"({"v":3})"});
   auto leaves = Shred(c);
   EXPECT_EQ(leaves[0].layers, std::vector<L>{L::kNullableItem});
   EXPECT_EQ(leaves[0].def, (std::vector<uint16_t>{0, 1, 0}));
@@ -96,8 +96,8 @@ TEST(RepDefShredTest, NullableItems) {
 TEST(RepDefShredTest, NullableListOfNullableItemsMatchesLanceDb) {
   Column c = MakeColumn(
       R"([{"name":"l","type":"list","children":[{"name":"item","type":"int64"}]}])",
-      {R"({"l":[]})", R"({"l":[1]})", R"({"l":null})", R"({"l":[]})", R"({"l":[]})",
-       R"({"l":[5]})", R"({"l":[6,null]})", R"({"l":null})", R"({"l":[]})", R"({"l":[9]})"});
+      {R"({"l":[]})", R"({"l":[1]})", R"({"l":null})", R"({"l":[]})", R"({"l":[]})", R"({"l":[5]})",
+       R"({"l":[6,null]})", R"({"l":null})", R"({"l":[]})", R"({"l":[9]})"});
   auto leaves = Shred(c);
   ASSERT_EQ(leaves.size(), 1u);
   const ShreddedLeaf& p = leaves[0];
@@ -111,9 +111,9 @@ TEST(RepDefShredTest, NullableListOfNullableItemsMatchesLanceDb) {
 }
 
 TEST(RepDefShredTest, ListLayerKindsDependOnThePage) {
-  Column c = MakeColumn(
-      R"([{"name":"l","type":"list","children":[{"name":"item","type":"int64"}]}])",
-      {R"({"l":[1,2]})", R"({"l":[3]})", R"({"l":[]})", R"({"l":null})"});
+  Column c =
+      MakeColumn(R"([{"name":"l","type":"list","children":[{"name":"item","type":"int64"}]}])",
+                 {R"({"l":[1,2]})", R"({"l":[3]})", R"({"l":[]})", R"({"l":null})"});
   LeafStream s(LeafPaths(c.field)[0]);
   ASSERT_TRUE(s.Append(c.array).ok());
   EXPECT_EQ(s.num_rows(), 4u);
@@ -160,8 +160,7 @@ TEST(RepDefShredTest, StructWithList) {
       {R"({"s":null})", R"({"s":{"l":null}})", R"({"s":{"l":[]}})", R"({"s":{"l":[7,8]}})"});
   auto leaves = Shred(c);
   const ShreddedLeaf& p = leaves[0];
-  EXPECT_EQ(p.layers,
-            (std::vector<L>{L::kAllValidItem, L::kNullAndEmptyList, L::kNullableItem}));
+  EXPECT_EQ(p.layers, (std::vector<L>{L::kAllValidItem, L::kNullAndEmptyList, L::kNullableItem}));
   EXPECT_EQ(p.rep, (std::vector<uint16_t>{1, 1, 1, 1, 0}));
   EXPECT_EQ(p.def, (std::vector<uint16_t>{3, 1, 2, 0, 0}));
   EXPECT_EQ(p.num_values, 2u);
@@ -176,8 +175,7 @@ TEST(RepDefShredTest, ListOfStructs) {
   ASSERT_EQ(leaves.size(), 2u);
   for (const ShreddedLeaf& p : leaves) {
     // The struct's nulls are pushed into both children: NULLABLE_ITEM for the leaves.
-    EXPECT_EQ(p.layers, (std::vector<L>{L::kNullableItem, L::kNullableItem,
-                                        L::kNullAndEmptyList}));
+    EXPECT_EQ(p.layers, (std::vector<L>{L::kNullableItem, L::kNullableItem, L::kNullAndEmptyList}));
     EXPECT_EQ(p.rep, (std::vector<uint16_t>{1, 0, 0, 1, 1}));
     EXPECT_EQ(p.num_values, 3u);  // the null struct keeps its slot
     EXPECT_EQ(p.max_visible_def, 2);
@@ -205,18 +203,18 @@ TEST(RepDefShredTest, StructNullsArePushedToChildren) {
 }
 
 TEST(RepDefShredTest, NonNullStructKeepsChildNullability) {
-  Column c = MakeColumn(
-      R"([{"name":"s","type":"struct","children":[{"name":"a","type":"int32"}]}])",
-      {R"({"s":{"a":1}})", R"({"s":{"a":null}})"});
+  Column c =
+      MakeColumn(R"([{"name":"s","type":"struct","children":[{"name":"a","type":"int32"}]}])",
+                 {R"({"s":{"a":1}})", R"({"s":{"a":null}})"});
   auto leaves = Shred(c);
   EXPECT_EQ(leaves[0].layers, (std::vector<L>{L::kNullableItem, L::kAllValidItem}));
   EXPECT_EQ(leaves[0].def, (std::vector<uint16_t>{0, 1}));
 }
 
 TEST(RepDefShredTest, RowsWithinCutsOnWholeRows) {
-  Column c = MakeColumn(
-      R"([{"name":"l","type":"list","children":[{"name":"item","type":"int64"}]}])",
-      {R"({"l":[1,2,3,4]})", R"({"l":[5]})", R"({"l":[6,7]})"});
+  Column c =
+      MakeColumn(R"([{"name":"l","type":"list","children":[{"name":"item","type":"int64"}]}])",
+                 {R"({"l":[1,2,3,4]})", R"({"l":[5]})", R"({"l":[6,7]})"});
   LeafStream s(LeafPaths(c.field)[0]);
   ASSERT_TRUE(s.Append(c.array).ok());
   EXPECT_EQ(s.RowsWithin(1), 1u);  // at least one row

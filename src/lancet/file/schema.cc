@@ -39,8 +39,7 @@ void VisitRec(const Field& f, const std::function<void(const Field&, bool)>& vis
 
 void ColumnIdsRec(const Field& f, encoding::FileVersion version, std::vector<int32_t>* out) {
   const DataType& t = *f.type;
-  const bool packed = t.id() == TypeId::kStruct && f.metadata.count("lance-encoding:packed") &&
-                      f.metadata.at("lance-encoding:packed") != "false";
+  const bool packed = encoding::IsPackedStruct(f);
   if (version == encoding::FileVersion::kV2_0) {
     out->push_back(f.id);
     if (HasLanceChildren(t) && !packed) {
