@@ -633,10 +633,21 @@ class FlatNode final : public Node {
     } else {
       for (const Segment& s : segments_) sources.emplace_back(s.lo, batch->Get(s.handle));
     }
-    size_t src_idx = 0;
+    // The source holding all of `r`, or nullptr when none does (inconsistent metadata).
     auto locate = [&](const ByteRange& r) -> const uint8_t* {
-      while (src_idx + 1 < sources.size() && sources[src_idx + 1].first <= r.offset) ++src_idx;
-      return sources[src_idx].second.data() + (r.offset - sources[src_idx].first);
+      auto it = std::upper_bound(
+          sources.begin(), sources.end(), r.offset,
+          [](uint64_t off, const std::pair<uint64_t, Buffer>& src) { return off < src.first; });
+      if (it == sources.begin()) return nullptr;
+      --it;
+      const uint64_t rel = r.offset - it->first;
+      const uint64_t size = static_cast<uint64_t>(it->second.size());
+      if (rel > size || r.length > size - rel) return nullptr;
+      return it->second.data() + rel;
+    };
+    const auto missing = [](const ByteRange& r) {
+      return Status::Corruption("flat values at byte " + std::to_string(r.offset) + " (+" +
+                                std::to_string(r.length) + ") are outside the bytes read");
     };
     const int64_t n = static_cast<int64_t>(total_);
     if (bits_ == 1) {
@@ -646,6 +657,7 @@ class FlatNode final : public Node {
         const RowRange& r = ranges_[i];
         if (r.size() == 0) continue;
         const uint8_t* p = locate(byte_ranges_[i]);
+        if (p == nullptr) return missing(byte_ranges_[i]);
         CopyBits(p, static_cast<int64_t>(r.start % 8), out.data(), pos,
                  static_cast<int64_t>(r.size()));
         pos += static_cast<int64_t>(r.size());
@@ -660,7 +672,9 @@ class FlatNode final : public Node {
     out.Reserve(static_cast<size_t>(n) * (bits_ / 8));
     for (const ByteRange& r : byte_ranges_) {
       if (r.length == 0) continue;
-      out.Append(locate(r), r.length);
+      const uint8_t* p = locate(r);
+      if (p == nullptr) return missing(r);
+      out.Append(p, r.length);
     }
     return MakeFixedArray(type_, bits_, out.Finish(), n);
   }
