@@ -1048,6 +1048,33 @@ Result<EncodedPage> EncodeFixedMiniBlock(const ShreddedLeaf& page, const PageVal
                              dictionary);
 }
 
+// Compresses a dictionary block with LZ4 and records `inner` as its encoding, as LanceDB 0.39
+// does for every 2.2 dictionary.
+Status SetLz4Dictionary(const Buffer& raw, pb::CompressiveEncoding inner, MiniBlockDictionary* d) {
+  LANCET_ASSIGN_OR_RETURN(d->data, GeneralCompress(GeneralScheme::kLz4, std::nullopt, raw.data(),
+                                                   static_cast<size_t>(raw.size())));
+  pb::General* g = d->encoding.mutable_general();
+  g->mutable_compression()->set_scheme(pb::COMPRESSION_ALGORITHM_LZ4);
+  *g->mutable_values() = std::move(inner);
+  return Status::OK();
+}
+
+// Writes the i32 dictionary indices of a page as a fixed-width mini-block with dictionary `d`.
+Result<EncodedPage> EncodeDictionaryIndices(const ShreddedLeaf& page,
+                                            const std::vector<int32_t>& indices,
+                                            const LevelCodec& rep_codec,
+                                            const LevelCodec& def_codec,
+                                            const PageEncodeOptions& options,
+                                            const MiniBlockDictionary* d) {
+  PageValues idx;
+  idx.block.kind = DataBlock::Kind::kFixedWidth;
+  idx.block.num_values = indices.size();
+  idx.block.bits_per_value = 32;
+  idx.block.data = Buffer::Copy(indices.data(), static_cast<int64_t>(indices.size() * 4));
+  idx.max_value_bytes = 4;
+  return EncodeFixedMiniBlock(page, idx, rep_codec, def_codec, options, d);
+}
+
 Result<EncodedPage> EncodeDictionary(const ShreddedLeaf& page, const PageValues& values,
                                      const LevelCodec& rep_codec, const LevelCodec& def_codec,
                                      const PageEncodeOptions& options) {
@@ -1084,24 +1111,12 @@ Result<EncodedPage> EncodeDictionary(const ShreddedLeaf& page, const PageValues&
   pb::CompressiveEncoding variable;
   *variable.mutable_variable()->mutable_offsets() = FlatEncoding(offset_bits);
   if (options.version == FileVersion::kV2_2) {
-    // LanceDB 0.39 wraps 2.2 dictionaries in LZ4.
-    Buffer raw = dict.Finish();
-    LANCET_ASSIGN_OR_RETURN(d.data, GeneralCompress(GeneralScheme::kLz4, std::nullopt, raw.data(),
-                                                    static_cast<size_t>(raw.size())));
-    pb::General* g = d.encoding.mutable_general();
-    g->mutable_compression()->set_scheme(pb::COMPRESSION_ALGORITHM_LZ4);
-    *g->mutable_values() = std::move(variable);
+    LANCET_RETURN_NOT_OK(SetLz4Dictionary(dict.Finish(), std::move(variable), &d));
   } else {
     d.data = dict.Finish();
     d.encoding = std::move(variable);
   }
-  PageValues idx;
-  idx.block.kind = DataBlock::Kind::kFixedWidth;
-  idx.block.num_values = n;
-  idx.block.bits_per_value = 32;
-  idx.block.data = Buffer::Copy(indices.data(), static_cast<int64_t>(n * 4));
-  idx.max_value_bytes = 4;
-  return EncodeFixedMiniBlock(page, idx, rep_codec, def_codec, options, &d);
+  return EncodeDictionaryIndices(page, indices, rep_codec, def_codec, options, &d);
 }
 
 // 2.2 (Lance 12) also dictionary-encodes wide fixed-width values (64 / 128 bits) of low
@@ -1140,22 +1155,11 @@ Result<std::optional<EncodedPage>> MaybeEncodeFixedDictionary(const ShreddedLeaf
   if (items.empty()) return std::optional<EncodedPage>();
   BufferBuilder raw;
   for (std::string_view v : items) raw.Append(v);
-  Buffer raw_buf = raw.Finish();
   MiniBlockDictionary d;
   d.num_items = items.size();
-  LANCET_ASSIGN_OR_RETURN(d.data, GeneralCompress(GeneralScheme::kLz4, std::nullopt, raw_buf.data(),
-                                                  static_cast<size_t>(raw_buf.size())));
-  pb::General* g = d.encoding.mutable_general();
-  g->mutable_compression()->set_scheme(pb::COMPRESSION_ALGORITHM_LZ4);
-  *g->mutable_values() = FlatEncoding(bits);
-  PageValues idx;
-  idx.block.kind = DataBlock::Kind::kFixedWidth;
-  idx.block.num_values = n;
-  idx.block.bits_per_value = 32;
-  idx.block.data = Buffer::Copy(indices.data(), static_cast<int64_t>(n * 4));
-  idx.max_value_bytes = 4;
+  LANCET_RETURN_NOT_OK(SetLz4Dictionary(raw.Finish(), FlatEncoding(bits), &d));
   LANCET_ASSIGN_OR_RETURN(EncodedPage out,
-                          EncodeFixedMiniBlock(page, idx, rep_codec, def_codec, options, &d));
+                          EncodeDictionaryIndices(page, indices, rep_codec, def_codec, options, &d));
   return std::optional<EncodedPage>(std::move(out));
 }
 
