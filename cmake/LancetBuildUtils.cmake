@@ -1,13 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
 # lancet_add_module(name SOURCES ... DEPS ... [PRIVATE_DEPS ...])
 #   One static library per module, target lancet_<name>. DEPS must respect the module graph:
-#   core <- io, encoding <- file <- table <- dataset; enforced by lancet_check_module_deps.
+#   core <- io, encoding <- file <- table <- index; core <- linalg <- index; linalg <- embed.
+#   Enforced here: a module may only link the modules listed in LANCET_ALLOWED_DEPS_<name>.
 set(LANCET_ALLOWED_DEPS_core "")
 set(LANCET_ALLOWED_DEPS_io "core")
 set(LANCET_ALLOWED_DEPS_encoding "core;proto")
 set(LANCET_ALLOWED_DEPS_file "core;io;encoding;proto")
 set(LANCET_ALLOWED_DEPS_table "core;io;encoding;file;proto")
-set(LANCET_ALLOWED_DEPS_testing "core;io;encoding;file;table;proto")
+set(LANCET_ALLOWED_DEPS_linalg "core")
+set(LANCET_ALLOWED_DEPS_index "core;io;encoding;file;table;linalg;proto")
+set(LANCET_ALLOWED_DEPS_embed "core;io;linalg")
+set(LANCET_ALLOWED_DEPS_testing "core;io;encoding;file;table;linalg;index;embed;proto")
 
 function(lancet_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})

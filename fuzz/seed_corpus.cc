@@ -8,16 +8,20 @@
 #include <iostream>
 #include <sstream>
 
+#include <string>
+
 #include "lancet/core/json_rows.h"
 #include "lancet/file/file_writer.h"
 #include "lancet/io/memory_file_system.h"
 
 int main(int argc, char** argv) {
   using namespace lancet;
-  if (argc != 2) {
-    std::cerr << "usage: fuzz_seed_corpus OUT_DIR\n";
+  if (argc != 2 && argc != 3) {
+    std::cerr << "usage: fuzz_seed_corpus OUT_DIR [TARGET]\n";
     return 1;
   }
+  // Targets other than the file reader bring their seeds in testdata/fuzz/<target>/.
+  if (argc == 3 && std::string(argv[2]) != "file_reader_fuzz") return 0;
   const char* schema_json = R"([
     {"name": "i", "type": "int64"}, {"name": "s", "type": "string"},
     {"name": "b", "type": "bool"}, {"name": "v", "type": "fixed_size_list:float:4"},

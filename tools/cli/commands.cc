@@ -2,6 +2,8 @@
 // Copyright 2026 The lancet authors
 #include "commands.h"
 
+#include "cli_util.h"
+
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -25,51 +27,6 @@ namespace lancet::cli {
 namespace {
 
 constexpr char kVersion[] = "0.1.0";
-
-// Options shared by every command that touches storage.
-struct IoOptions {
-  bool io_stats = false;
-  std::shared_ptr<io::IoStats> stats = std::make_shared<io::IoStats>();
-
-  std::function<std::shared_ptr<io::FileSystem>(std::shared_ptr<io::FileSystem>)> Wrapper() {
-    if (!io_stats) return nullptr;
-    auto s = stats;
-    return [s](std::shared_ptr<io::FileSystem> base) -> std::shared_ptr<io::FileSystem> {
-      return std::make_shared<io::CountingFileSystem>(std::move(base), s);
-    };
-  }
-  void Report() const {
-    if (io_stats) std::cerr << stats->ToJson() << "\n";
-  }
-};
-
-void AddIoOptions(CLI::App* cmd, IoOptions* io) {
-  cmd->add_flag("--io-stats", io->io_stats,
-                "Print storage requests, bytes and latency of the command as JSON on stderr");
-}
-
-Result<std::string> ReadTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> SplitCommas(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
 
 // ---- import ---------------------------------------------------------------------------------
 
@@ -317,6 +274,34 @@ Status RunDemo(const std::string& dir, int64_t rows, int dim, const std::string&
 
 }  // namespace
 
+void AddIoOptions(CLI::App* cmd, IoOptions* io) {
+  cmd->add_flag("--io-stats", io->io_stats,
+                "Print storage requests, bytes and latency of the command as JSON on stderr");
+}
+
+Result<std::string> ReadTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
 int ExitCode(const Status& st) {
   switch (st.code()) {
     case StatusCode::kOk: return 0;
@@ -391,17 +376,25 @@ int Main(int argc, char** argv) {
   demo_cmd->add_option("--dim", demo_dim);
   demo_cmd->add_option("--data-storage-version", demo_version);
 
+  std::optional<Status> group_result;
+  AddTableCommands(&app, &group_result);
+  AddSearchCommands(&app, &group_result);
+  AddEmbedCommands(&app, &group_result);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
   if (show_version) {
-    std::cout << "lancet " << kVersion << " (Lance file formats 2.0, 2.1, 2.2; simd: scalar)\n";
+    std::cout << "lancet " << kVersion << " (Lance file formats 2.0, 2.1, 2.2; simd: "
+              << SimdLevelForVersion() << ")\n";
     return 0;
   }
   Status st;
-  if (*import_cmd) {
+  if (group_result.has_value()) {
+    st = *group_result;
+  } else if (*import_cmd) {
     st = RunImport(import_args);
   } else if (*scan_cmd) {
     st = RunScan(scan_args);
