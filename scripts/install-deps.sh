@@ -7,7 +7,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEB_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   protobuf-compiler libprotobuf-dev
-  libzstd-dev liblz4-dev libroaring-dev
+  libzstd-dev liblz4-dev libroaring-dev libcurl4-openssl-dev libssl-dev
+  libhwy-dev libopenblas-dev libopenblas0-pthread libvips-dev libfaiss-dev
+  python3-torch python3-numpy
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev

@@ -49,6 +49,7 @@ std::vector<std::string> SplitCommas(const std::string& s);
 void AddTableCommands(CLI::App* app, std::optional<Status>* result);   // table_commands.cc
 void AddSearchCommands(CLI::App* app, std::optional<Status>* result);  // search_commands.cc
 void AddEmbedCommands(CLI::App* app, std::optional<Status>* result);   // embed_commands.cc
+void AddSampleCommands(CLI::App* app, std::optional<Status>* result);  // sample_commands.cc
 
 /// \brief SIMD level of the distance kernels, for --version (search_commands.cc).
 std::string SimdLevelForVersion();

@@ -380,6 +380,7 @@ int Main(int argc, char** argv) {
   AddTableCommands(&app, &group_result);
   AddSearchCommands(&app, &group_result);
   AddEmbedCommands(&app, &group_result);
+  AddSampleCommands(&app, &group_result);
 
   try {
     app.parse(argc, argv);
