@@ -1086,6 +1086,7 @@ async function cmdDump(args) {
   const uri = args._[0] || die('usage: dump URI [--version N] [--columns a,b] [--where PRED] [--with-rowid]');
   const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
   if (args.version !== undefined) await tbl.checkout(Number(args.version));
+  if (args.tag !== undefined) await tbl.checkout(String(args.tag));
   const columns = args.columns ? args.columns.split(',') : null;
   const where = args.where || null;
   const count = await tbl.countRows(where || undefined);
@@ -1165,6 +1166,122 @@ async function cmdCompact(args) {
   const opts = args.cleanup ? { cleanupOlderThan: new Date(Date.now() + 1000), deleteUnverified: true } : {};
   const stats = await tbl.optimize(opts);
   console.log(JSON.stringify({ stats, rows: await tbl.countRows(), version: await tbl.version() }));
+}
+
+async function cmdTag(args) {
+  const [action, uri, name] = args._;
+  if (!action || !uri) die('usage: tag create|delete|list URI [NAME] [--version N]');
+  const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
+  const tags = await tbl.tags();
+  if (action === 'create') await tags.create(name, Number(args.version ?? await tbl.version()));
+  else if (action === 'delete') await tags.delete(name);
+  else if (action !== 'list') die('tag action must be create, delete or list');
+  const all = await tags.list();
+  const out = {};
+  for (const [k, v] of Object.entries(all)) out[k] = Number(v.version);
+  console.log(JSON.stringify({ tags: out }));
+}
+
+async function cmdRestore(args) {
+  const uri = args._[0];
+  if (!uri || (args.version === undefined && args.tag === undefined)) die('usage: restore URI --version N|--tag T');
+  const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
+  await tbl.checkout(args.tag !== undefined ? String(args.tag) : Number(args.version));
+  await tbl.restore();
+  console.log(JSON.stringify({ rows: await tbl.countRows(), version: await tbl.version() }));
+}
+
+async function cmdCleanup(args) {
+  const uri = args._[0] || die('usage: cleanup URI [--older-than-seconds S] [--delete-unverified]');
+  const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
+  const secs = Number(args['older-than-seconds'] ?? 0);
+  const stats = await tbl.optimize({ cleanupOlderThan: new Date(Date.now() - secs * 1000),
+                                     deleteUnverified: !!args['delete-unverified'] });
+  console.log(JSON.stringify({ stats, rows: await tbl.countRows(), version: await tbl.version() }));
+}
+
+async function cmdVersions(args) {
+  const uri = args._[0] || die('usage: versions URI');
+  const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
+  const vs = await tbl.listVersions();
+  console.log(JSON.stringify(vs.map((v) => Number(v.version))));
+}
+
+// Appends rows one at a time, each its own commit (the concurrency tests' LanceDB writer).
+async function cmdAppendEach(args) {
+  const uri = args._[0];
+  if (!uri || !args.input) die('usage: append-each URI --input rows.jsonl');
+  const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
+  const schema = (await tbl.schema()).fields.map(lanceFieldOf);
+  const rows = readJsonl(args.input);
+  for (const r of rows) {
+    for (let attempt = 0; ; ++attempt) {
+      try {
+        await tbl.add(buildTable(schema, [r], 1));
+        break;
+      } catch (e) {
+        if (attempt >= 20) throw e;
+        await new Promise((res) => setTimeout(res, 5 + Math.random() * 20 * (attempt + 1)));
+      }
+    }
+  }
+  console.log(JSON.stringify({ appended: rows.length, version: await tbl.version() }));
+}
+
+// Dumps every version (and every tag) in one process: OUTDIR/v<N>.jsonl, OUTDIR/tags.json.
+async function cmdDumpAll(args) {
+  const [uri, outdir] = args._;
+  if (!uri || !outdir) die('usage: dump-all URI OUTDIR');
+  const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
+  fs.mkdirSync(outdir, { recursive: true });
+  const versions = (await tbl.listVersions()).map((v) => Number(v.version));
+  const counts = {};
+  for (const v of versions) {
+    await tbl.checkout(v);
+    const { lines } = await dumpRows(tbl, {});
+    const count = await tbl.countRows();
+    if (lines.length !== count) die(`version ${v}: query returned ${lines.length} rows but countRows() says ${count}`);
+    fs.writeFileSync(`${outdir}/v${v}.jsonl`, lines.map((l) => l + '\n').join(''));
+    counts[v] = count;
+  }
+  await tbl.checkoutLatest();
+  const tags = {};
+  for (const [k, t] of Object.entries(await (await tbl.tags()).list())) tags[k] = Number(t.version);
+  fs.writeFileSync(`${outdir}/tags.json`, JSON.stringify(tags));
+  console.log(JSON.stringify({ versions, counts, tags }));
+}
+
+// Runs a list of operations in one process: --ops '[{"op":"append","input":F}, {"op":"delete",
+// "where":P}, {"op":"compact"}, {"op":"tag","name":N,"version":V}, {"op":"restore","version":V},
+// {"op":"cleanup"}]'. Prints the version after each.
+async function cmdOps(args) {
+  const uri = args._[0];
+  if (!uri || !args.ops) die('usage: ops URI --ops JSON');
+  const ops = JSON.parse(args.ops);
+  const tbl = await openTable(uri, { storageOptions: storageOpts(args) });
+  const out = [];
+  for (const o of ops) {
+    await tbl.checkoutLatest();
+    if (o.op === 'append') {
+      const schema = (await tbl.schema()).fields.map(lanceFieldOf);
+      await tbl.add(buildTable(schema, readJsonl(o.input), 8192));
+    } else if (o.op === 'delete') {
+      await tbl.delete(o.where);
+    } else if (o.op === 'compact') {
+      await tbl.optimize({});
+    } else if (o.op === 'tag') {
+      await (await tbl.tags()).create(o.name, Number(o.version));
+    } else if (o.op === 'restore') {
+      await tbl.checkout(Number(o.version));
+      await tbl.restore();
+    } else if (o.op === 'cleanup') {
+      await tbl.optimize({ cleanupOlderThan: new Date(Date.now() + 1000), deleteUnverified: false });
+    } else {
+      die(`unknown op ${o.op}`);
+    }
+    out.push({ op: o.op, version: await tbl.version(), rows: await tbl.countRows() });
+  }
+  console.log(JSON.stringify(out));
 }
 
 async function cmdIndex(args) {
@@ -1300,6 +1417,55 @@ async function cmdGenBench(args) {
   const count = await tbl.countRows();
   if (count !== rows) throw new Error(`wrote ${rows} rows but countRows() says ${count}`);
   console.log(JSON.stringify({ rows: count, seconds }));
+}
+
+// Table-operation latencies (bench/table_ops_vs_lancedb.cc runs the same sequence in lancet):
+// create from --input, N one-row appends from --appends (each timed), R full scans, optimize()
+// (compaction), R full scans, one delete of --where. Prints milliseconds as JSON.
+async function cmdBenchTable(args) {
+  const uri = args._[0];
+  if (!uri || !args.schema || !args.input || !args.appends || !args.where) {
+    die('usage: bench-table URI --schema S --input ROWS --appends ROWS --where PRED [--reps R] [--version 2.2]');
+  }
+  const reps = Number(args.reps || 5);
+  const schema = readSchemaFile(args.schema);
+  const { parent, name } = splitTableUri(uri);
+  fs.rmSync(uri, { recursive: true, force: true });
+  const db = await (await lancedb()).connect(parent);
+  const so = { new_table_data_storage_version: args.version || '2.2' };
+  let tbl = await db.createTable(name, buildTable(schema, readJsonl(args.input), 8192),
+                                 { mode: 'overwrite', storageOptions: so });
+  const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+  const appendMs = [];
+  for (const r of readJsonl(args.appends)) {
+    const batch = buildTable(schema, [r], 1);
+    const t0 = process.hrtime.bigint();
+    await tbl.add(batch);
+    appendMs.push(ms(t0));
+  }
+  const scan = async () => {
+    const t0 = process.hrtime.bigint();
+    let n = 0;
+    for await (const b of tbl.query().execute()) n += b.numRows;
+    return [ms(t0), n];
+  };
+  const scans = async () => {
+    await scan();
+    const out = [];
+    for (let i = 0; i < reps; i++) out.push((await scan())[0]);
+    return out;
+  };
+  const scanAfterAppends = await scans();
+  let t0 = process.hrtime.bigint();
+  await tbl.optimize({});
+  const compactMs = ms(t0);
+  const scanAfterCompact = await scans();
+  t0 = process.hrtime.bigint();
+  await tbl.delete(args.where);
+  const deleteMs = ms(t0);
+  console.log(JSON.stringify({ append_ms: appendMs, scan_after_appends_ms: scanAfterAppends,
+    compact_ms: compactMs, scan_after_compact_ms: scanAfterCompact, delete_ms: deleteMs,
+    rows: await tbl.countRows(), version: await tbl.version() }));
 }
 
 async function cmdBenchScan(args) {
@@ -1828,7 +1994,8 @@ async function main() {
   const args = parseArgs(rest);
   const cmds = {
     gen: cmdGen, dump: cmdDump, schema: cmdSchema, search: cmdSearch, write: cmdWrite, append: cmdAppend,
-    delete: cmdDelete, compact: cmdCompact, index: cmdIndex, survey: cmdSurvey,
+    delete: cmdDelete, compact: cmdCompact, tag: cmdTag, restore: cmdRestore, cleanup: cmdCleanup,
+    versions: cmdVersions, 'append-each': cmdAppendEach, 'bench-table': cmdBenchTable, 'dump-all': cmdDumpAll, ops: cmdOps, index: cmdIndex, survey: cmdSurvey,
     'gen-bench': cmdGenBench, 'bench-scan': cmdBenchScan,
     'list-cases': async () => { for (const c of cases()) console.log(`${c.name}\t${c.doc}`); },
   };

@@ -22,6 +22,7 @@
 #include "lancet/io/counting_file_system.h"
 #include "lancet/io/file_system.h"
 #include "lancet/table/dataset.h"
+#include "lancet/table/filter.h"
 
 namespace lancet::cli {
 namespace {
@@ -67,7 +68,8 @@ Status RunImport(ImportArgs& a) {
 // ---- scan -----------------------------------------------------------------------------------
 
 struct ScanArgs {
-  std::string uri, columns, format = "jsonl";
+  std::string uri, columns, format = "jsonl", tag, where;
+  bool with_row_address = false;
   int64_t limit = -1, offset = 0, version = -1;
   IoOptions io;
 };
@@ -76,10 +78,13 @@ Status RunScan(ScanArgs& a) {
   if (a.format != "jsonl") return Status::InvalidArgument("unsupported --format " + a.format);
   table::OpenOptions oo;
   if (a.version >= 0) oo.version = static_cast<uint64_t>(a.version);
+  if (!a.tag.empty()) oo.tag = a.tag;
   oo.wrap_fs = a.io.Wrapper();
   LANCET_ASSIGN_OR_RETURN(auto ds, table::Dataset::Open(a.uri, oo));
   table::ScanOptions so;
   so.columns = SplitCommas(a.columns);
+  so.filter = a.where;
+  so.with_row_address = a.with_row_address;
   so.offset = static_cast<uint64_t>(std::max<int64_t>(0, a.offset));
   if (a.limit >= 0) so.limit = static_cast<uint64_t>(a.limit);
   std::ios::sync_with_stdio(false);
@@ -91,11 +96,26 @@ Status RunScan(ScanArgs& a) {
 
 // ---- count-rows / versions ------------------------------------------------------------------
 
-Status RunCountRows(const std::string& uri, int64_t version) {
+Status RunCountRows(const std::string& uri, int64_t version, const std::string& tag,
+                    const std::string& where) {
   table::OpenOptions oo;
+  if (!tag.empty()) oo.tag = tag;
   if (version >= 0) oo.version = static_cast<uint64_t>(version);
   LANCET_ASSIGN_OR_RETURN(auto ds, table::Dataset::Open(uri, oo));
-  std::cout << ds->CountRows() << "\n";
+  if (where.empty()) {
+    std::cout << ds->CountRows() << "\n";
+    return Status::OK();
+  }
+  table::ScanOptions so;
+  so.filter = where;
+  LANCET_ASSIGN_OR_RETURN(auto filter, table::Filter::Make(where, ds->schema()));
+  so.columns = filter->columns();
+  uint64_t n = 0;
+  LANCET_RETURN_NOT_OK(ds->Scan(so, [&](const RecordBatch& b) {
+    n += static_cast<uint64_t>(b.num_rows);
+    return Status::OK();
+  }));
+  std::cout << n << "\n";
   return Status::OK();
 }
 
@@ -343,14 +363,21 @@ int Main(int argc, char** argv) {
   scan_cmd->add_option("--limit", scan_args.limit);
   scan_cmd->add_option("--offset", scan_args.offset);
   scan_cmd->add_option("--version", scan_args.version, "Read this version (default: latest)");
+  scan_cmd->add_option("--tag", scan_args.tag, "Read the version this tag names");
+  scan_cmd->add_option("--where", scan_args.where, "Only rows matching this Lance predicate");
+  scan_cmd->add_flag("--with-row-address", scan_args.with_row_address,
+                     "Add the _rowaddr column ((fragment << 32) | offset)");
   scan_cmd->add_option("--format", scan_args.format, "Output format (jsonl)");
   AddIoOptions(scan_cmd, &scan_args.io);
 
   std::string count_uri;
   int64_t count_version = -1;
+  std::string count_tag, count_where;
   auto* count_cmd = app.add_subcommand("count-rows", "Print the number of rows");
   count_cmd->add_option("uri", count_uri)->required();
   count_cmd->add_option("--version", count_version);
+  count_cmd->add_option("--tag", count_tag);
+  count_cmd->add_option("--where", count_where, "Count only rows matching this predicate");
 
   std::string versions_uri;
   auto* versions_cmd = app.add_subcommand("versions", "List the versions of a dataset");
@@ -400,7 +427,7 @@ int Main(int argc, char** argv) {
   } else if (*scan_cmd) {
     st = RunScan(scan_args);
   } else if (*count_cmd) {
-    st = RunCountRows(count_uri, count_version);
+    st = RunCountRows(count_uri, count_version, count_tag, count_where);
   } else if (*versions_cmd) {
     st = RunVersions(versions_uri);
   } else if (*inspect_cmd) {

@@ -45,7 +45,7 @@ TEST(IoStatsTest, RecordSnapshotJsonReset) {
   EXPECT_EQ(s.Total(), (IoKindStats{3, 1, 150, 7, 13}));
   std::string json = stats.ToJson();
   EXPECT_NE(json.find("\"get\":{\"requests\":2,\"errors\":0,\"bytes_read\":150,"
-                      "\"bytes_written\":0,\"latency_ns\":10}"),
+                      "\"bytes_written\":0,\"latency_ns\":10,\"retries\":0,"),
             std::string::npos)
       << json;
   EXPECT_NE(json.find("\"put_if_absent\":{"), std::string::npos) << json;
@@ -349,6 +349,104 @@ TEST(FaultInjectionFileSystemTest, FailReads) {
   fs.SetFailReads(false);
   LANCET_IO_ASSIGN_OR_FAIL(std::vector<Buffer> got, f->ReadMany({{0, 10}, {50, 10}}));
   EXPECT_EQ(got.size(), 2u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// IoStats extensions: histogram percentiles, retries, HTTP statuses, sequential round trips
+
+TEST(IoStatsTest, PercentilesRetriesHttpAndRoundTrips) {
+  IoStats stats;
+  // 90 fast requests (~1 ms) and 10 slow ones (~100 ms).
+  for (int i = 0; i < 90; ++i) stats.Record(IoKind::kGet, 1, 0, 1'000'000);
+  for (int i = 0; i < 10; ++i) stats.Record(IoKind::kGet, 1, 0, 100'000'000);
+  stats.RecordRetry(IoKind::kGet);
+  stats.RecordHttp(200, 0);
+  stats.RecordHttp(503, 7);
+  stats.RecordHttp(0, 0);
+  IoStatsSnapshot s = stats.Snapshot();
+  const LatencyHistogram& h = s.latency[static_cast<int>(IoKind::kGet)];
+  EXPECT_EQ(h.count(), 100);
+  // Bucket upper bounds are powers of two microseconds: 1 ms -> 1024 us, 100 ms -> 131072 us.
+  EXPECT_EQ(h.PercentileNanos(0.5), 1024 * 1000);
+  EXPECT_EQ(h.PercentileNanos(0.9), 1024 * 1000);
+  EXPECT_EQ(h.PercentileNanos(0.99), 131072 * 1000);
+  EXPECT_EQ(LatencyHistogram{}.PercentileNanos(0.5), 0);
+  EXPECT_EQ(s[IoKind::kGet].retries, 1);
+  EXPECT_EQ(s.http_status[200], 1);
+  EXPECT_EQ(s.http_status[503], 1);
+  EXPECT_EQ(s.http_status[0], 1);
+  EXPECT_EQ(s.bytes_sent, 7);
+  std::string json = s.ToJson();
+  EXPECT_NE(json.find("\"http_status\":{\"0\":1,\"200\":1,\"503\":1}"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"p99_ns\":131072000"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"retries\":1"), std::string::npos) << json;
+
+  // Round trips: overlapping requests count once, back-to-back ones each.
+  stats.BeginRequest();
+  stats.BeginRequest();
+  stats.EndRequest();
+  stats.BeginRequest();
+  stats.EndRequest();
+  stats.EndRequest();
+  stats.BeginRequest();
+  stats.EndRequest();
+  IoStatsSnapshot t = stats.Snapshot();
+  EXPECT_EQ(t.sequential_round_trips, 2);
+  EXPECT_EQ(t.Since(s).sequential_round_trips, 2);
+  EXPECT_EQ(t.Since(s).http_status[503], 0);
+  stats.Reset();
+  EXPECT_EQ(stats.Snapshot(), IoStatsSnapshot{});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Latency profiles and object-store faults
+
+TEST(SlowFileSystemTest, Profiles) {
+  auto s3 = SlowFileSystemOptions::Profile("s3");
+  ASSERT_TRUE(s3.ok());
+  EXPECT_EQ(s3->latency_ns, 100'000'000);
+  EXPECT_DOUBLE_EQ(s3->bandwidth_bytes_per_sec, 90e6);
+  ASSERT_TRUE(s3->capabilities.has_value());
+  EXPECT_FALSE(s3->capabilities->atomic_rename);
+  EXPECT_EQ(SlowFileSystemOptions::Profile("s3-express")->latency_ns, 5'000'000);
+  EXPECT_EQ(SlowFileSystemOptions::Profile("r2")->latency_ns, 60'000'000);
+  EXPECT_EQ(SlowFileSystemOptions::Profile("20ms")->latency_ns, 20'000'000);
+  EXPECT_EQ(SlowFileSystemOptions::Profile("20ms")->bandwidth_bytes_per_sec, 0);
+  EXPECT_TRUE(SlowFileSystemOptions::Profile("fast").status().IsInvalidArgument());
+  // The profile's delay model: 100 ms + 9 MB at 90 MB/s = 200 ms.
+  SlowFileSystem fs(std::make_shared<MemoryFileSystem>(), *s3);
+  EXPECT_EQ(fs.DelayNanos(9'000'000), 200'000'000);
+  EXPECT_EQ(fs.capabilities().block_size, Capabilities::kCloudBlockSize);
+}
+
+TEST(FaultInjectionFileSystemTest, SlowDownAndDroppedConnections) {
+  auto mem = std::make_shared<MemoryFileSystem>();
+  FaultInjectionFileSystem fs(mem);
+  LANCET_IO_ASSERT_OK(fs.WriteFile("/a", StringBuffer("a")));
+  fs.InjectSlowDown(2);
+  Result<Buffer> r = fs.ReadFile("/a");  // a read-type call
+  ASSERT_TRUE(r.status().IsIOError());
+  EXPECT_TRUE(r.status().retryable());
+  EXPECT_NE(r.status().message().find("503 SlowDown"), std::string::npos);
+  Status w = fs.WriteFile("/b", StringBuffer("b"));  // a write-type call, not performed
+  EXPECT_TRUE(w.IsIOError());
+  EXPECT_TRUE(mem->GetFileInfo("/b").status().IsNotFound());
+  LANCET_IO_ASSERT_OK(fs.WriteFile("/b", StringBuffer("b")));  // the third call passes
+  EXPECT_EQ(fs.injected_faults(), 2);
+
+  // A dropped connection after the request was sent: the write happened, the caller was told
+  // it failed (and may retry: the second PutIfAbsent sees its own first attempt).
+  fs.InjectDroppedConnections(1, FaultInjectionFileSystem::FaultTiming::kAfter);
+  Status p = fs.PutIfAbsent("/m", StringBuffer("m"));
+  EXPECT_TRUE(p.IsIOError());
+  EXPECT_TRUE(p.retryable());
+  EXPECT_NE(p.message().find("outcome unknown"), std::string::npos);
+  EXPECT_TRUE(fs.PutIfAbsent("/m", StringBuffer("m")).IsAlreadyExists());
+  fs.InjectDroppedConnections(1, FaultInjectionFileSystem::FaultTiming::kBefore);
+  EXPECT_TRUE(fs.PutIfAbsent("/n", StringBuffer("n")).IsIOError());
+  EXPECT_TRUE(mem->GetFileInfo("/n").status().IsNotFound());
+  fs.Reset();
+  LANCET_IO_ASSERT_OK(fs.PutIfAbsent("/n", StringBuffer("n")));
 }
 
 }  // namespace

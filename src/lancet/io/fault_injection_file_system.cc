@@ -26,11 +26,41 @@ struct FaultInjectionFileSystem::State {
   FaultTiming after_timing = FaultTiming::kBefore;
   bool fail_reads = false;
   bool retryable = false;
+  int64_t slowdown_remaining = 0;  // next calls of any type answer "503 SlowDown"
+  int64_t dropped_remaining = 0;   // next write-type calls lose their connection
+  FaultTiming dropped_timing = FaultTiming::kBefore;
+
+  static Status SlowDown(const std::string& op, const std::string& path) {
+    return Status::IOError("injected HTTP 503 SlowDown: Please reduce your request rate (" + op +
+                               " " + path + ")",
+                           /*retryable=*/true);
+  }
 
   Decision OnWrite(const std::string& op, const std::string& path) {
     std::lock_guard<std::mutex> lock(mu);
     ++write_calls;
     Decision d;
+    if (slowdown_remaining > 0) {
+      --slowdown_remaining;
+      ++injected;
+      d.fail = true;
+      d.status = SlowDown(op, path);
+      return d;
+    }
+    if (dropped_remaining > 0) {
+      --dropped_remaining;
+      ++injected;
+      d.fail = true;
+      d.timing = dropped_timing;
+      d.status = Status::IOError(
+          "injected dropped connection (" +
+              std::string(d.timing == FaultTiming::kBefore
+                              ? "before the request reached the store"
+                              : "after the request was sent; outcome unknown") +
+              ") in " + op + " " + path,
+          /*retryable=*/true);
+      return d;
+    }
     if (nth_target > 0 && write_calls == nth_target) {
       d.fail = true;
       d.timing = nth_timing;
@@ -51,6 +81,11 @@ struct FaultInjectionFileSystem::State {
 
   Status OnRead(const std::string& op, const std::string& path) {
     std::lock_guard<std::mutex> lock(mu);
+    if (slowdown_remaining > 0) {
+      --slowdown_remaining;
+      ++injected;
+      return SlowDown(op, path);
+    }
     if (!fail_reads) return Status::OK();
     ++injected;
     return Status::IOError("injected read fault in " + op + " " + path, retryable);
@@ -149,6 +184,19 @@ void FaultInjectionFileSystem::Reset() {
   state_->nth_target = 0;
   state_->after_threshold = -1;
   state_->fail_reads = false;
+  state_->slowdown_remaining = 0;
+  state_->dropped_remaining = 0;
+}
+
+void FaultInjectionFileSystem::InjectSlowDown(int64_t n) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->slowdown_remaining = n;
+}
+
+void FaultInjectionFileSystem::InjectDroppedConnections(int64_t n, FaultTiming timing) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->dropped_remaining = n;
+  state_->dropped_timing = timing;
 }
 
 int64_t FaultInjectionFileSystem::write_calls() const {

@@ -15,6 +15,11 @@
 // happen; a failed Close aborts the stream, so nothing is published). A fault injected kAfter
 // runs the operation and then reports an error: the caller cannot tell whether it happened,
 // which is what a timed-out S3 PUT looks like and what a commit protocol must survive.
+//
+// The decorator does not retry; the S3 backend does its own retrying (exercised against real
+// HTTP errors by the test proxy, tests/s3/). These faults test the layers above storage: what a
+// table commit does when the store throttles (InjectSlowDown) or a write's outcome is unknown
+// (InjectDroppedConnections).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +46,14 @@ class FaultInjectionFileSystem : public FileSystemWrapper {
   void SetFailReads(bool fail);
   /// \brief Mark injected errors retryable (default false).
   void SetRetryable(bool retryable);
+  /// \brief Object-store throttling: the next `n` calls of any type fail before the operation
+  /// with a retryable IOError whose message reads like S3's "503 SlowDown".
+  void InjectSlowDown(int64_t n);
+  /// \brief Object-store dropped connections: the next `n` write-type calls fail with a
+  /// retryable IOError; kAfter performs the operation first (the outcome is unknown to the
+  /// caller, like a PUT whose response was lost). Takes precedence over FailNthWrite and
+  /// FailWritesAfter while armed; InjectSlowDown takes precedence over this.
+  void InjectDroppedConnections(int64_t n, FaultTiming timing = FaultTiming::kAfter);
   /// \brief Disarm every fault and zero the counters.
   void Reset();
 

@@ -2,6 +2,8 @@
 // Copyright 2026 The lancet authors
 #include "lancet/io/file_system.h"
 
+#include "lancet/io/s3_file_system.h"
+
 #include <cctype>
 #include <filesystem>
 #include <map>
@@ -219,6 +221,10 @@ class SchemeRegistry {
   SchemeRegistry() {
     factories_.emplace("file", LocalFromUri);
     factories_.emplace("memory", MemoryFromUri);
+    // Built in (not self-registering from s3_file_system.cc, whose static initializer a static
+    // link would drop when nothing else references that object).
+    factories_.emplace("s3", S3FileSystemFromUri);
+    factories_.emplace("r2", S3FileSystemFromUri);
   }
 
   std::mutex mu_;
@@ -250,6 +256,10 @@ Result<FileSystemAndPath> FileSystemFromUri(const std::string& uri) {
 Status RegisterFileSystemScheme(const std::string& scheme, FileSystemFactory factory) {
   if (!factory) return Status::InvalidArgument("null file system factory for " + scheme);
   return SchemeRegistry::Get()->Register(scheme, std::move(factory));
+}
+
+Result<std::vector<FileInfo>> FileSystem::ListTemporaries(const std::string& prefix_dir) {
+  return std::vector<FileInfo>();
 }
 
 }  // namespace lancet::io

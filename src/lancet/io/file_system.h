@@ -184,6 +184,10 @@ class FileSystem {
   /// (`prefix_dir + "/" + name`). A missing directory yields an empty list.
   virtual Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) = 0;
 
+  /// \brief Temporaries the backend created for atomic writes under `prefix_dir` (recursively)
+  /// that List hides: after a crash they are garbage for cleanup. Default: none.
+  virtual Result<std::vector<FileInfo>> ListTemporaries(const std::string& prefix_dir);
+
   /// \brief Open a file for reading; NotFound if it does not exist.
   virtual Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path) = 0;
 

@@ -79,6 +79,9 @@ class FileSystemWrapper : public FileSystem {
   Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) override {
     return base_->List(prefix_dir, recursive);
   }
+  Result<std::vector<FileInfo>> ListTemporaries(const std::string& prefix_dir) override {
+    return base_->ListTemporaries(prefix_dir);
+  }
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path) override {
     return base_->OpenInputFile(path);
   }

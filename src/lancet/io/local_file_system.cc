@@ -175,7 +175,8 @@ Status RemoveTree(const std::string& path) {
   return Status::OK();
 }
 
-Status ListDir(const std::string& dir, bool recursive, std::vector<FileInfo>* out) {
+Status ListDir(const std::string& dir, bool recursive, std::vector<FileInfo>* out,
+               bool temporaries = false) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) {
     if (errno == ENOENT || errno == ENOTDIR) return Status::OK();
@@ -186,7 +187,10 @@ Status ListDir(const std::string& dir, bool recursive, std::vector<FileInfo>* ou
   errno = 0;
   while (struct dirent* e = ::readdir(d)) {
     std::string name = e->d_name;
-    if (name == "." || name == ".." || internal::IsTempFileName(name)) continue;
+    if (name == "." || name == "..") continue;
+    const bool temp = internal::IsTempFileName(name);
+    // Temporaries of atomic writes are hidden; in temporaries mode only they are listed.
+    if (temp && !temporaries) continue;
     struct stat st;
     if (::fstatat(::dirfd(d), e->d_name, &st, 0) != 0) {
       if (errno == ENOENT) continue;  // deleted while listing
@@ -194,6 +198,14 @@ Status ListDir(const std::string& dir, bool recursive, std::vector<FileInfo>* ou
       break;
     }
     FileInfo info = InfoFromStat(JoinPath(dir, name), st);
+    if (temporaries && !temp && !info.is_dir) {
+      errno = 0;
+      continue;
+    }
+    if (temporaries && !temp && info.is_dir && !recursive) {
+      errno = 0;
+      continue;
+    }
     if (recursive && info.is_dir) {
       subdirs.push_back(std::move(info));
     } else {
@@ -204,7 +216,7 @@ Status ListDir(const std::string& dir, bool recursive, std::vector<FileInfo>* ou
   if (status.ok() && errno != 0) status = ErrnoStatus("list", dir, errno);
   ::closedir(d);
   LANCET_RETURN_NOT_OK(status);
-  for (const FileInfo& sub : subdirs) LANCET_RETURN_NOT_OK(ListDir(sub.path, true, out));
+  for (const FileInfo& sub : subdirs) LANCET_RETURN_NOT_OK(ListDir(sub.path, true, out, temporaries));
   return Status::OK();
 }
 
@@ -360,6 +372,15 @@ Result<FileInfo> LocalFileSystem::GetFileInfo(const std::string& path) {
 Result<std::vector<FileInfo>> LocalFileSystem::List(const std::string& prefix_dir, bool recursive) {
   std::vector<FileInfo> out;
   LANCET_RETURN_NOT_OK(ListDir(StripTrailingSlashes(prefix_dir), recursive, &out));
+  std::sort(out.begin(), out.end(),
+            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  return out;
+}
+
+Result<std::vector<FileInfo>> LocalFileSystem::ListTemporaries(const std::string& prefix_dir) {
+  std::vector<FileInfo> out;
+  LANCET_RETURN_NOT_OK(ListDir(StripTrailingSlashes(prefix_dir), /*recursive=*/true, &out,
+                               /*temporaries=*/true));
   std::sort(out.begin(), out.end(),
             [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
   return out;

@@ -34,6 +34,7 @@ class LocalFileSystem : public FileSystem {
 
   Result<FileInfo> GetFileInfo(const std::string& path) override;
   Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) override;
+  Result<std::vector<FileInfo>> ListTemporaries(const std::string& prefix_dir) override;
   /// Uses fstat for the size; the known_size overload is inherited and ignores the hint.
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path) override;
   using FileSystem::OpenInputFile;

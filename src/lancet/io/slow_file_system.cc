@@ -70,6 +70,39 @@ class SlowOutputStream : public OutputStreamWrapper {
 
 }  // namespace
 
+namespace {
+
+SlowFileSystemOptions MakeProfile(int64_t latency_ms, double mb_per_sec) {
+  SlowFileSystemOptions o;
+  o.latency_ns = latency_ms * 1000000;
+  o.bandwidth_bytes_per_sec = mb_per_sec * 1e6;
+  o.capabilities = Capabilities::ObjectStore();
+  return o;
+}
+
+}  // namespace
+
+SlowFileSystemOptions SlowFileSystemOptions::S3Standard() { return MakeProfile(100, 90); }
+SlowFileSystemOptions SlowFileSystemOptions::S3Express() { return MakeProfile(5, 90); }
+SlowFileSystemOptions SlowFileSystemOptions::R2() { return MakeProfile(60, 90); }
+SlowFileSystemOptions SlowFileSystemOptions::FixedLatency(int64_t latency_ms) {
+  return MakeProfile(latency_ms, 0);
+}
+
+Result<SlowFileSystemOptions> SlowFileSystemOptions::Profile(const std::string& name) {
+  if (name == "s3" || name == "s3-standard") return S3Standard();
+  if (name == "s3-express" || name == "s3express") return S3Express();
+  if (name == "r2") return R2();
+  if (name.size() > 2 && name.compare(name.size() - 2, 2, "ms") == 0) {
+    std::string digits = name.substr(0, name.size() - 2);
+    if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos) {
+      return FixedLatency(std::stoll(digits));
+    }
+  }
+  return Status::InvalidArgument("unknown latency profile '" + name +
+                                 "' (s3, s3-express, r2, or <N>ms)");
+}
+
 SlowFileSystem::SlowFileSystem(std::shared_ptr<FileSystem> base, SlowFileSystemOptions options)
     : FileSystemWrapper(std::move(base)), options_(std::move(options)) {}
 

@@ -32,6 +32,22 @@ struct SlowFileSystemOptions {
   /// If set, reported instead of the base's capabilities (and used by opened files to plan
   /// ReadMany), e.g. Capabilities::ObjectStore() to mimic S3.
   std::optional<Capabilities> capabilities;
+
+  /// Profiles of real object stores (per-request time to first byte and per-connection
+  /// throughput), with Capabilities::ObjectStore(). The figures and their sources are in
+  /// src/lancet/io/README.md ("Latency profiles"); they are typical values, not guarantees.
+  /// \brief S3 Standard: 100 ms first byte, 90 MB/s per connection.
+  static SlowFileSystemOptions S3Standard();
+  /// \brief S3 Express One Zone: 5 ms first byte, 90 MB/s per connection.
+  static SlowFileSystemOptions S3Express();
+  /// \brief Cloudflare R2: 60 ms first byte, 90 MB/s per connection (no published SLO; see
+  /// README).
+  static SlowFileSystemOptions R2();
+  /// \brief Fixed latency, unlimited bandwidth, object-store capabilities (the 20 ms profile
+  /// of the request-count benchmarks).
+  static SlowFileSystemOptions FixedLatency(int64_t latency_ms);
+  /// \brief Look a profile up by name: "s3", "s3-express", "r2", or "<N>ms".
+  static Result<SlowFileSystemOptions> Profile(const std::string& name);
 };
 
 class SlowFileSystem : public FileSystemWrapper {

@@ -11,6 +11,9 @@
 #include "lancet/file/file_writer.h"
 #include "lancet/file/schema.h"
 #include "lancet/file/schema_proto_internal.h"
+#include "lancet/table/commit_internal.h"
+#include "lancet/table/deletion_file.h"
+#include "lancet/table/filter.h"
 #include "lancet/table/manifest_io.h"
 #include "lancet/table/manifest_proto_internal.h"
 #include "transaction.pb.h"
@@ -18,24 +21,8 @@
 namespace lancet::table {
 namespace {
 
-constexpr char kLancetVersion[] = "0.1.0";
-
-std::string JoinPath(const std::string& a, const std::string& b) {
-  if (a.empty()) return b;
-  if (a.back() == '/') return a + b;
-  return a + "/" + b;
-}
-
-std::string BaseName(const std::string& p) {
-  auto pos = p.find_last_of('/');
-  return pos == std::string::npos ? p : p.substr(pos + 1);
-}
-
-int64_t NowNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using internal::BaseName;
+using internal::JoinPath;
 
 // Columns of a projected top-level field within one data file, or an empty vector if the file
 // does not store it.
@@ -116,11 +103,16 @@ Result<std::unique_ptr<Dataset>> Dataset::Open(const std::string& uri, const Ope
   ds->fs_ = options.wrap_fs ? options.wrap_fs(fs_path.first) : fs_path.first;
   ds->base_ = fs_path.second;
   std::string manifest_path;
-  if (options.version) {
+  std::optional<uint64_t> version = options.version;
+  if (options.tag) {
+    if (version) return Status::InvalidArgument("open: give a version or a tag, not both");
+    LANCET_ASSIGN_OR_RETURN(version, internal::ReadTagVersion(ds->fs_.get(), ds->base_, *options.tag));
+  }
+  if (version) {
     std::string dir = JoinPath(ds->base_, "_versions");
     // Try both naming schemes.
     for (ManifestNaming n : {ManifestNaming::kV2, ManifestNaming::kV1}) {
-      std::string p = JoinPath(dir, ManifestFileName(*options.version, n));
+      std::string p = JoinPath(dir, ManifestFileName(*version, n));
       LANCET_ASSIGN_OR_RETURN(bool exists, ds->fs_->Exists(p));
       if (exists) {
         manifest_path = p;
@@ -128,7 +120,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Open(const std::string& uri, const Ope
       }
     }
     if (manifest_path.empty()) {
-      return Status::NotFound("version " + std::to_string(*options.version) + " of " + uri +
+      return Status::NotFound("version " + std::to_string(*version) + " of " + uri +
                               " does not exist");
     }
   } else {
@@ -172,106 +164,35 @@ Result<std::unique_ptr<Dataset>> Dataset::Create(const std::string& uri, Schema 
     if (!latest.status().IsNotFound()) return latest.status();
   }
   file::AssignFieldIds(&schema, file::MaxFieldId(schema) + 1);
+  LANCET_ASSIGN_OR_RETURN(std::vector<Fragment> fragments,
+                          internal::WriteDataFiles(fs.get(), base, schema, source, options));
+  internal::PendingCommit pending;
+  pending.create_only = true;
+  pending.naming = options.manifest_naming;
+  pending.txn.operation = Operation::kOverwrite;
+  pending.txn.read_version = 0;
+  pending.txn.schema = schema;
+  pending.txn.fragments = std::move(fragments);
+  LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest committed,
+                          internal::CommitTransaction(fs.get(), base, std::move(pending),
+                                                      options.commit));
+  std::unique_ptr<Dataset> ds(new Dataset());
+  ds->uri_ = uri;
+  ds->fs_ = fs;
+  ds->base_ = base;
+  ds->manifest_ = std::move(committed.manifest);
+  ds->manifest_path_ = std::move(committed.path);
+  return ds;
+}
 
-  file::FileWriterOptions fopts;
-  fopts.version = options.data_storage_version;
-  fopts.encoder.enable_compression = options.enable_compression;
-  fopts.encoder.max_page_bytes = options.max_page_bytes;
-
-  Manifest manifest;
-  manifest.schema = schema;
-  std::unique_ptr<file::FileWriter> writer;
-  std::string writer_name;
-  uint64_t rows_in_file = 0;
-  auto finish_file = [&]() -> Status {
-    if (!writer) return Status::OK();
-    LANCET_ASSIGN_OR_RETURN(file::FileWriteSummary s, writer->Finish());
-    writer.reset();
-    Fragment frag;
-    frag.id = manifest.fragments.size();
-    frag.physical_rows = s.num_rows;
-    DataFile df;
-    df.path = writer_name;
-    df.fields = s.field_ids;
-    df.column_indices = s.column_indices;
-    df.file_major_version = s.major_version;
-    df.file_minor_version = s.minor_version;
-    df.file_size_bytes = static_cast<uint64_t>(s.file_size);
-    frag.files.push_back(std::move(df));
-    manifest.fragments.push_back(std::move(frag));
-    rows_in_file = 0;
-    return Status::OK();
-  };
-  while (true) {
-    LANCET_ASSIGN_OR_RETURN(std::optional<RecordBatch> batch, source());
-    if (!batch) break;
-    int64_t done = 0;
-    while (done < batch->num_rows) {
-      if (!writer) {
-        writer_name = NewDataFileName();
-        LANCET_ASSIGN_OR_RETURN(auto out,
-                                fs->OpenOutputStream(JoinPath(base, "data/" + writer_name)));
-        LANCET_ASSIGN_OR_RETURN(writer, file::FileWriter::Make(std::move(out), schema, fopts));
-      }
-      int64_t room = options.max_rows_per_file - static_cast<int64_t>(rows_in_file);
-      int64_t take = std::min<int64_t>(room, batch->num_rows - done);
-      RecordBatch part;
-      if (done == 0 && take == batch->num_rows) {
-        part = *batch;
-      } else {
-        part.schema = batch->schema;
-        part.num_rows = take;
-        for (const ArrayPtr& c : batch->columns) {
-          LANCET_ASSIGN_OR_RETURN(ArrayPtr s, SliceArray(c, done, take));
-          part.columns.push_back(std::move(s));
-        }
-      }
-      LANCET_RETURN_NOT_OK(writer->Write(part));
-      rows_in_file += static_cast<uint64_t>(take);
-      done += take;
-      if (static_cast<int64_t>(rows_in_file) >= options.max_rows_per_file) {
-        LANCET_RETURN_NOT_OK(finish_file());
-      }
-    }
-  }
-  LANCET_RETURN_NOT_OK(finish_file());
-
-  manifest.version = 1;
-  manifest.timestamp_nanos = NowNanos();
-  manifest.max_fragment_id =
-      manifest.fragments.empty() ? 0 : static_cast<uint32_t>(manifest.fragments.size() - 1);
-  manifest.writer_library = "lancet";
-  manifest.writer_version = kLancetVersion;
-  manifest.data_storage_version = encoding::FileVersionName(options.data_storage_version);
-
-  // The transaction: Overwrite with read_version 0, as Lance records table creation.
-  lance::table::Transaction txn;
-  std::string txn_uuid = UuidToString(NewUuid());
-  txn.set_read_version(0);
-  txn.set_uuid(txn_uuid);
-  lance::table::Manifest proto;
-  LANCET_RETURN_NOT_OK(ManifestToProto(manifest, &proto));
-  auto* ow = txn.mutable_overwrite();
-  *ow->mutable_fragments() = proto.fragments();
-  *ow->mutable_schema() = proto.fields();
-  *ow->mutable_schema_metadata() = proto.schema_metadata();
-  std::string txn_bytes = txn.SerializeAsString();
-  manifest.transaction_file = "0-" + txn_uuid + ".txn";
-  LANCET_RETURN_NOT_OK(fs->WriteFile(JoinPath(base, "_transactions/" + manifest.transaction_file),
-                                     Buffer::FromString(txn_bytes)));
-
-  LANCET_ASSIGN_OR_RETURN(Buffer mbytes, SerializeManifest(manifest, txn_bytes));
-  std::string mpath =
-      JoinPath(base, "_versions/" + ManifestFileName(1, options.manifest_naming));
-  Status st = fs->PutIfAbsent(mpath, mbytes);
-  if (st.IsAlreadyExists()) {
-    return Status::CommitConflict("another writer created " + uri + " concurrently", false);
-  }
-  LANCET_RETURN_NOT_OK(st);
-  OpenOptions oo;
-  oo.version = 1;
-  oo.wrap_fs = open_options.wrap_fs;
-  return Open(uri, oo);
+std::unique_ptr<Dataset> Dataset::WithManifest(Manifest manifest, std::string path) const {
+  std::unique_ptr<Dataset> ds(new Dataset());
+  ds->uri_ = uri_;
+  ds->fs_ = fs_;
+  ds->base_ = base_;
+  ds->manifest_ = std::move(manifest);
+  ds->manifest_path_ = std::move(path);
+  return ds;
 }
 
 Result<Schema> Dataset::Project(const std::vector<std::string>& columns) const {
@@ -285,27 +206,17 @@ Result<Schema> Dataset::Project(const std::vector<std::string>& columns) const {
   return out;
 }
 
-Status Dataset::Scan(const ScanOptions& options,
-                     const std::function<Status(const RecordBatch&)>& sink) const {
-  LANCET_ASSIGN_OR_RETURN(Schema projected, Project(options.columns));
-  LANCET_ASSIGN_OR_RETURN(encoding::FileVersion version, manifest_.FileVersion());
-  uint64_t skip = options.offset;
-  uint64_t remaining = options.limit ? *options.limit : UINT64_MAX;
-  const uint64_t batch_size = static_cast<uint64_t>(std::max<int64_t>(1, options.batch_size));
-  for (const Fragment& frag : manifest_.fragments) {
-    if (remaining == 0) break;
-    if (frag.deletion_file) {
-      return Status::NotSupported("fragment " + std::to_string(frag.id) +
-                                  " has a deletion file; deletions are not supported yet");
-    }
-    if (skip >= frag.physical_rows) {
-      skip -= frag.physical_rows;
-      continue;
-    }
-    // Open the data files this projection needs and map fields to columns.
-    std::map<size_t, std::unique_ptr<file::FileReader>> readers;
-    std::vector<std::pair<int, file::ProjectedField>> plan;  // (-1 = missing) per field
-    for (const Field& f : projected.fields) {
+namespace {
+
+// Reads fields of one fragment: maps each field to the data file that stores it.
+class FragmentReader {
+ public:
+  static Result<FragmentReader> Open(io::FileSystem* fs, const std::string& base,
+                                     const Fragment& frag, const Schema& schema,
+                                     encoding::FileVersion version) {
+    FragmentReader r;
+    r.num_rows_ = frag.physical_rows;
+    for (const Field& f : schema.fields) {
       int which = -1;
       file::ProjectedField pf{f, {}};
       for (size_t d = 0; d < frag.files.size(); ++d) {
@@ -316,49 +227,290 @@ Status Dataset::Scan(const ScanOptions& options,
           break;
         }
       }
-      if (which >= 0 && !readers.count(which)) {
+      if (which >= 0 && !r.readers_.count(which)) {
         const DataFile& df = frag.files[which];
-        std::string path = JoinPath(base_, "data/" + df.path);
+        std::string path = JoinPath(base, "data/" + df.path);
         std::shared_ptr<io::RandomAccessFile> in;
         if (df.file_size_bytes > 0) {
-          LANCET_ASSIGN_OR_RETURN(in, fs_->OpenInputFile(path, df.file_size_bytes));
+          LANCET_ASSIGN_OR_RETURN(in, fs->OpenInputFile(path, df.file_size_bytes));
         } else {
-          LANCET_ASSIGN_OR_RETURN(in, fs_->OpenInputFile(path));
+          LANCET_ASSIGN_OR_RETURN(in, fs->OpenInputFile(path));
         }
         file::FileReaderOptions fro;
         if (df.file_size_bytes > 0) fro.known_file_size = static_cast<int64_t>(df.file_size_bytes);
-        LANCET_ASSIGN_OR_RETURN(readers[which], file::FileReader::Open(in, fro));
-        if (readers[which]->num_rows() != frag.physical_rows) {
-          return Status::Corruption(path + " has " + std::to_string(readers[which]->num_rows()) +
+        LANCET_ASSIGN_OR_RETURN(r.readers_[which], file::FileReader::Open(in, fro));
+        if (r.readers_[which]->num_rows() != frag.physical_rows) {
+          return Status::Corruption(path + " has " +
+                                    std::to_string(r.readers_[which]->num_rows()) +
                                     " rows but the manifest says " +
                                     std::to_string(frag.physical_rows));
         }
       }
-      plan.emplace_back(which, std::move(pf));
+      r.plan_.emplace_back(which, std::move(pf));
     }
-    uint64_t start = skip;
-    skip = 0;
-    uint64_t end = frag.physical_rows;
-    if (end - start > remaining) end = start + remaining;
-    for (uint64_t s = start; s < end; s += batch_size) {
-      uint64_t e = std::min(end, s + batch_size);
-      RecordBatch batch;
-      batch.schema = projected;
-      batch.num_rows = static_cast<int64_t>(e - s);
-      for (auto& [which, pf] : plan) {
-        if (which < 0) {
-          LANCET_ASSIGN_OR_RETURN(ArrayPtr nulls, MakeNullArray(pf.field.type, batch.num_rows));
-          batch.columns.push_back(std::move(nulls));
+    return r;
+  }
+
+  Result<std::vector<ArrayPtr>> ReadRange(uint64_t start, uint64_t end) const {
+    std::vector<ArrayPtr> out;
+    for (const auto& [which, pf] : plan_) {
+      if (which < 0) {
+        LANCET_ASSIGN_OR_RETURN(ArrayPtr nulls,
+                                MakeNullArray(pf.field.type, static_cast<int64_t>(end - start)));
+        out.push_back(std::move(nulls));
+        continue;
+      }
+      LANCET_ASSIGN_OR_RETURN(auto cols, readers_.at(which)->Read({pf}, {file::RowRange{start, end}}));
+      out.push_back(std::move(cols[0]));
+    }
+    return out;
+  }
+
+  Result<std::vector<ArrayPtr>> Take(const std::vector<uint64_t>& rows) const {
+    std::vector<ArrayPtr> out;
+    for (const auto& [which, pf] : plan_) {
+      if (which < 0) {
+        LANCET_ASSIGN_OR_RETURN(ArrayPtr nulls,
+                                MakeNullArray(pf.field.type, static_cast<int64_t>(rows.size())));
+        out.push_back(std::move(nulls));
+        continue;
+      }
+      LANCET_ASSIGN_OR_RETURN(RecordBatch b, readers_.at(which)->Take({pf}, rows));
+      out.push_back(std::move(b.columns[0]));
+    }
+    return out;
+  }
+
+ private:
+  uint64_t num_rows_ = 0;
+  std::map<size_t, std::unique_ptr<file::FileReader>> readers_;
+  std::vector<std::pair<int, file::ProjectedField>> plan_;
+};
+
+ArrayPtr MakeUInt64Array(std::vector<uint64_t> values) {
+  auto a = std::make_shared<ArrayData>();
+  a->type = uint64();
+  a->length = static_cast<int64_t>(values.size());
+  a->values = Buffer::Copy(values.data(), static_cast<int64_t>(values.size() * 8));
+  return a;
+}
+
+}  // namespace
+
+Result<std::vector<uint32_t>> Dataset::DeletedRows(const Fragment& fragment) const {
+  if (!fragment.deletion_file) return std::vector<uint32_t>();
+  return ReadDeletionFile(fs_.get(), base_, fragment.id, *fragment.deletion_file);
+}
+
+Status Dataset::Scan(const ScanOptions& options,
+                     const std::function<Status(const RecordBatch&)>& sink) const {
+  LANCET_ASSIGN_OR_RETURN(Schema projected, Project(options.columns));
+  LANCET_ASSIGN_OR_RETURN(encoding::FileVersion version, manifest_.FileVersion());
+  std::shared_ptr<const Filter> filter;
+  Schema read_schema = projected;
+  if (!options.filter.empty()) {
+    LANCET_ASSIGN_OR_RETURN(filter, Filter::Make(options.filter, manifest_.schema));
+    for (const std::string& c : filter->columns()) {
+      if (read_schema.FieldIndex(c) >= 0) continue;
+      int i = manifest_.schema.FieldIndex(c);
+      if (i < 0) return Status::InvalidArgument("filter column '" + c + "' is not in " + uri_);
+      read_schema.fields.push_back(manifest_.schema.fields[i]);
+    }
+  }
+  Schema out_schema = projected;
+  if (options.with_row_address) {
+    out_schema.fields.push_back(Field{kRowAddressColumn, uint64(), false});
+  }
+  std::vector<const Fragment*> fragments;
+  if (options.fragment_ids.empty()) {
+    for (const Fragment& f : manifest_.fragments) fragments.push_back(&f);
+  } else {
+    for (uint64_t id : options.fragment_ids) {
+      auto it = std::find_if(manifest_.fragments.begin(), manifest_.fragments.end(),
+                             [&](const Fragment& f) { return f.id == id; });
+      if (it == manifest_.fragments.end()) {
+        return Status::NotFound("fragment " + std::to_string(id) + " is not in version " +
+                                std::to_string(manifest_.version));
+      }
+      fragments.push_back(&*it);
+    }
+  }
+  uint64_t skip = options.offset;
+  uint64_t remaining = options.limit ? *options.limit : UINT64_MAX;
+  const uint64_t batch_size = static_cast<uint64_t>(std::max<int64_t>(1, options.batch_size));
+  const size_t num_projected = projected.fields.size();
+  for (const Fragment* frag_ptr : fragments) {
+    const Fragment& frag = *frag_ptr;
+    if (remaining == 0) break;
+    const uint64_t live = frag.physical_rows -
+                          (frag.deletion_file ? frag.deletion_file->num_deleted_rows : 0);
+    // Without a filter, whole fragments before the offset are skipped unread.
+    if (!filter && skip >= live) {
+      skip -= live;
+      continue;
+    }
+    LANCET_ASSIGN_OR_RETURN(std::vector<uint32_t> deleted, DeletedRows(frag));
+    LANCET_ASSIGN_OR_RETURN(FragmentReader reader,
+                            FragmentReader::Open(fs_.get(), base_, frag, read_schema, version));
+    size_t del_pos = 0;
+    uint64_t start = 0;
+    if (!filter && deleted.empty()) {
+      start = skip;  // physical == logical
+      skip = 0;
+    }
+    for (uint64_t s = start; s < frag.physical_rows && remaining > 0; s += batch_size) {
+      uint64_t e = std::min<uint64_t>(frag.physical_rows, s + batch_size);
+      if (!filter && deleted.empty() && e - s > remaining) e = s + remaining;
+      LANCET_ASSIGN_OR_RETURN(std::vector<ArrayPtr> cols, reader.ReadRange(s, e));
+      const int64_t n = static_cast<int64_t>(e - s);
+      // Selected rows of this batch: not deleted and matching the filter.
+      std::vector<uint8_t> keep(static_cast<size_t>(n), 1);
+      while (del_pos < deleted.size() && deleted[del_pos] < e) {
+        if (deleted[del_pos] >= s) keep[deleted[del_pos] - s] = 0;
+        ++del_pos;
+      }
+      if (filter) {
+        RecordBatch fb;
+        fb.schema = read_schema;
+        fb.columns = cols;
+        fb.num_rows = n;
+        LANCET_ASSIGN_OR_RETURN(std::vector<uint8_t> match, filter->Evaluate(fb));
+        for (int64_t i = 0; i < n; ++i) keep[i] &= match[i];
+      }
+      std::vector<int64_t> take;
+      take.reserve(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n && remaining > 0; ++i) {
+        if (!keep[i]) continue;
+        if (skip > 0) {
+          --skip;
           continue;
         }
-        LANCET_ASSIGN_OR_RETURN(auto cols, readers[which]->Read({pf}, {file::RowRange{s, e}}));
-        batch.columns.push_back(std::move(cols[0]));
+        take.push_back(i);
+        --remaining;
+      }
+      if (take.empty()) continue;
+      RecordBatch batch;
+      batch.schema = out_schema;
+      batch.num_rows = static_cast<int64_t>(take.size());
+      const bool all = batch.num_rows == n;
+      for (size_t c = 0; c < num_projected; ++c) {
+        if (all) {
+          batch.columns.push_back(cols[c]);
+        } else {
+          LANCET_ASSIGN_OR_RETURN(ArrayPtr t, TakeArray(cols[c], take));
+          batch.columns.push_back(std::move(t));
+        }
+      }
+      if (options.with_row_address) {
+        std::vector<uint64_t> addr(take.size());
+        for (size_t i = 0; i < take.size(); ++i) {
+          addr[i] = (frag.id << 32) | (s + static_cast<uint64_t>(take[i]));
+        }
+        batch.columns.push_back(MakeUInt64Array(std::move(addr)));
       }
       LANCET_RETURN_NOT_OK(sink(batch));
     }
-    remaining -= end - start;
   }
   return Status::OK();
+}
+
+Result<RecordBatch> Dataset::TakeRowAddresses(const std::vector<uint64_t>& addresses,
+                                              const std::vector<std::string>& columns) const {
+  LANCET_ASSIGN_OR_RETURN(Schema projected, Project(columns));
+  LANCET_ASSIGN_OR_RETURN(encoding::FileVersion version, manifest_.FileVersion());
+  // Group by fragment, keeping each address's output position.
+  std::map<uint64_t, std::vector<std::pair<uint64_t, size_t>>> by_frag;
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    by_frag[addresses[i] >> 32].emplace_back(addresses[i] & 0xffffffffu, i);
+  }
+  std::vector<std::vector<ArrayPtr>> parts(projected.fields.size());
+  std::vector<int64_t> order(addresses.size());
+  int64_t pos = 0;
+  for (auto& [frag_id, rows] : by_frag) {
+    auto it = std::find_if(manifest_.fragments.begin(), manifest_.fragments.end(),
+                           [&](const Fragment& f) { return f.id == frag_id; });
+    if (it == manifest_.fragments.end()) {
+      return Status::NotFound("row address in fragment " + std::to_string(frag_id) +
+                              ", which is not in version " + std::to_string(manifest_.version));
+    }
+    LANCET_ASSIGN_OR_RETURN(std::vector<uint32_t> deleted, DeletedRows(*it));
+    std::vector<uint64_t> offsets;
+    for (const auto& [off, out_pos] : rows) {
+      if (off >= it->physical_rows) {
+        return Status::NotFound("row address " + std::to_string((frag_id << 32) | off) +
+                                " is past the end of fragment " + std::to_string(frag_id));
+      }
+      if (std::binary_search(deleted.begin(), deleted.end(), static_cast<uint32_t>(off))) {
+        return Status::NotFound("row " + std::to_string((frag_id << 32) | off) +
+                                " is deleted in version " + std::to_string(manifest_.version));
+      }
+      offsets.push_back(off);
+      order[out_pos] = pos++;
+    }
+    LANCET_ASSIGN_OR_RETURN(FragmentReader reader,
+                            FragmentReader::Open(fs_.get(), base_, *it, projected, version));
+    LANCET_ASSIGN_OR_RETURN(std::vector<ArrayPtr> cols, reader.Take(offsets));
+    for (size_t c = 0; c < cols.size(); ++c) parts[c].push_back(std::move(cols[c]));
+  }
+  RecordBatch out;
+  out.schema = projected;
+  out.num_rows = static_cast<int64_t>(addresses.size());
+  for (size_t c = 0; c < projected.fields.size(); ++c) {
+    ArrayPtr all;
+    if (parts[c].empty()) {
+      LANCET_ASSIGN_OR_RETURN(all, MakeNullArray(projected.fields[c].type, 0));
+    } else {
+      LANCET_ASSIGN_OR_RETURN(all, Concatenate(parts[c]));
+    }
+    LANCET_ASSIGN_OR_RETURN(ArrayPtr ordered, TakeArray(all, order));
+    out.columns.push_back(std::move(ordered));
+  }
+  return out;
+}
+
+Result<RecordBatch> Dataset::Take(const std::vector<uint64_t>& offsets,
+                                  const std::vector<std::string>& columns) const {
+  // Map visible offsets to row addresses.
+  std::vector<std::pair<uint64_t, size_t>> sorted;
+  for (size_t i = 0; i < offsets.size(); ++i) sorted.emplace_back(offsets[i], i);
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<uint64_t> addresses(offsets.size());
+  size_t k = 0;
+  uint64_t base_offset = 0;
+  for (const Fragment& frag : manifest_.fragments) {
+    if (k == sorted.size()) break;
+    uint64_t live = frag.physical_rows -
+                    (frag.deletion_file ? frag.deletion_file->num_deleted_rows : 0);
+    if (sorted[k].first >= base_offset + live) {
+      base_offset += live;
+      continue;
+    }
+    LANCET_ASSIGN_OR_RETURN(std::vector<uint32_t> deleted, DeletedRows(frag));
+    // Walk live rows: the j-th live row is the physical row p with p - (#deleted <= p) == j.
+    size_t d = 0;
+    uint64_t physical = 0, logical = base_offset;
+    while (k < sorted.size() && sorted[k].first < base_offset + live) {
+      uint64_t want = sorted[k].first;
+      while (true) {
+        while (d < deleted.size() && deleted[d] < physical) ++d;
+        if (d < deleted.size() && deleted[d] == physical) {
+          ++physical;
+          continue;
+        }
+        if (logical == want) break;
+        ++physical;
+        ++logical;
+      }
+      addresses[sorted[k].second] = (frag.id << 32) | physical;
+      ++k;
+    }
+    base_offset += live;
+  }
+  if (k < sorted.size()) {
+    return Status::InvalidArgument("row offset " + std::to_string(sorted[k].first) +
+                                   " is past the end (" + std::to_string(CountRows()) + " rows)");
+  }
+  return TakeRowAddresses(addresses, columns);
 }
 
 Result<RecordBatch> Dataset::ScanAll(const ScanOptions& options) const {
@@ -369,6 +521,9 @@ Result<RecordBatch> Dataset::ScanAll(const ScanOptions& options) const {
   }));
   RecordBatch out;
   LANCET_ASSIGN_OR_RETURN(out.schema, Project(options.columns));
+  if (options.with_row_address) {
+    out.schema.fields.push_back(Field{kRowAddressColumn, uint64(), false});
+  }
   for (size_t c = 0; c < out.schema.fields.size(); ++c) {
     std::vector<ArrayPtr> parts;
     for (const RecordBatch& b : batches) parts.push_back(b.columns[c]);

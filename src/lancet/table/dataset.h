@@ -75,22 +75,6 @@ struct ScanOptions {
 /// Name of the row address column a scan can add.
 inline constexpr char kRowAddressColumn[] = "_rowaddr";
 
-/// A vector (or scalar) index registered in a version's index section.
-struct IndexMetadata {
-  std::string uuid;  // canonical 8-4-4-4-12 form; the index files are in _indices/<uuid>/
-  std::vector<int32_t> fields;
-  std::string name;
-  uint64_t dataset_version = 0;
-  /// Fragments the index covers (serialized as a portable roaring bitmap).
-  std::vector<uint32_t> fragment_ids;
-  /// google.protobuf.Any index_details.
-  std::string details_type_url;
-  std::string details_value;
-  std::optional<int32_t> index_version;
-  std::optional<uint64_t> created_at;  // ms since epoch
-  std::vector<std::pair<std::string, uint64_t>> files;  // (path, size) as Lance 10+ records them
-};
-
 struct CompactionOptions {
   /// Fragments with fewer live rows than this are merged.
   int64_t target_rows_per_fragment = 1024 * 1024;
@@ -227,7 +211,10 @@ class Dataset {
 
  private:
   Dataset() = default;
+  friend class DatasetInternal;
   Result<Schema> Project(const std::vector<std::string>& columns) const;
+  /// A snapshot over the same storage at another manifest.
+  std::unique_ptr<Dataset> WithManifest(Manifest manifest, std::string path) const;
 
   std::string uri_;
   std::string base_;

@@ -44,6 +44,22 @@ struct Fragment {
   uint64_t physical_rows = 0;
 };
 
+/// A vector (or scalar) index registered in a version's index section.
+struct IndexMetadata {
+  std::string uuid;  // canonical 8-4-4-4-12 form; the index files are in _indices/<uuid>/
+  std::vector<int32_t> fields;
+  std::string name;
+  uint64_t dataset_version = 0;
+  /// Fragments the index covers (serialized as a portable roaring bitmap).
+  std::vector<uint32_t> fragment_ids;
+  /// google.protobuf.Any index_details.
+  std::string details_type_url;
+  std::string details_value;
+  std::optional<int32_t> index_version;
+  std::optional<uint64_t> created_at;  // ms since epoch
+  std::vector<std::pair<std::string, uint64_t>> files;  // (path, size) as Lance 10+ records them
+};
+
 enum class ManifestNaming : uint8_t { kV1, kV2 };
 
 /// Feature flags (reader_feature_flags / writer_feature_flags).
@@ -75,6 +91,8 @@ struct Manifest {
   std::optional<uint64_t> index_section;
   std::optional<uint64_t> transaction_section;
   std::string tag;
+  /// The index section (Lance writes it before the manifest in the same file).
+  std::vector<IndexMetadata> indices;
 
   /// \brief Rows visible in this version (physical rows minus deleted rows).
   uint64_t CountRows() const;

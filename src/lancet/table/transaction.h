@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +18,6 @@
 #include "lancet/table/manifest.h"
 
 namespace lancet::table {
-
-struct IndexMetadata;
 
 enum class Operation : uint8_t {
   kAppend,
@@ -62,14 +61,26 @@ struct Transaction {
   uint64_t restore_version = 0;
   // ReserveFragments.
   uint32_t num_reserved_fragments = 0;
-  // CreateIndex: uuids of the added and removed indices.
-  std::vector<std::string> new_index_uuids;
-  std::vector<std::string> removed_index_uuids;
-  std::vector<std::vector<int32_t>> new_index_fields;
+  // CreateIndex: the added and removed indices.
+  std::vector<IndexMetadata> new_indices;
+  std::vector<IndexMetadata> removed_indices;
+  // Rewrite: indices remapped by the rewrite (old uuid -> new metadata).
+  struct RewrittenIndex {
+    std::string old_uuid;
+    std::string new_uuid;
+    std::string details_type_url, details_value;
+    uint32_t new_index_version = 0;
+    std::vector<std::pair<std::string, uint64_t>> new_files;
+  };
+  std::vector<RewrittenIndex> rewritten_indices;
+  // Overwrite: config values upserted.
+  std::map<std::string, std::string> config_upsert;
 };
 
 /// \brief Parse a serialized lance.table.Transaction (a .txn file or the manifest's inline
 /// transaction). Untrusted input: malformed bytes are a Corruption naming `name`.
 Result<Transaction> ParseTransaction(const Buffer& bytes, const std::string& name);
+/// \brief Serialize as a lance.table.Transaction protobuf.
+Result<std::string> SerializeTransaction(const Transaction& txn);
 
 }  // namespace lancet::table

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The lancet authors
+//
+// Vector search benchmark, one run: for each size (default 100k and 1M clustered 512-d unit
+// vectors, generated from a seed), lancet vs LanceDB (tests/interop/lancedb_vector.mjs, timed
+// inside Node) vs faiss (Debian libfaiss, in process) on the same vectors:
+//   - the memory-bandwidth floor of a flat scan (bytes of the vectors / measured read bandwidth);
+//   - warm flat search latency p50/p95 (k=10);
+//   - IVF_PQ build time (same partitions / sub-vectors for all three);
+//   - recall@10 (vs exact top-10) and p50 latency over several nprobes, with and without refine.
+// Prints JSON lines, then a table with ratios and the SIMD level.
+//
+//   bench_vector_search [--rows 100000,1000000] [--dim 512] [--queries 50] [--partitions P]
+//                       [--sub-vectors M] [--nprobes 5,10,20,40,80] [--refine 10]
+//                       [--workdir DIR] [--skip-lancedb] [--skip-faiss]
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexIVFPQ.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lancet/index/vector_search.h"
+#include "lancet/linalg/kmeans.h"
+#include "lancet/linalg/simd.h"
+#include "lancet/table/dataset.h"
+
+namespace {
+
+using FaissIdx = faiss::Index::idx_t;
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string Run(const std::string& cmd, int* code) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) {
+    *code = -1;
+    return out;
+  }
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  int st = pclose(p);
+  *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+double Pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(std::ceil(p * v.size())) - 1;
+  return v[std::min(i, v.size() - 1)];
+}
+
+std::vector<int64_t> ParseList(const std::string& s) {
+  std::vector<int64_t> out;
+  std::stringstream ss(s);
+  std::string t;
+  while (std::getline(ss, t, ',')) out.push_back(std::stoll(t));
+  return out;
+}
+
+// Clustered unit vectors (64 Gaussian centroids + noise of norm ~0.5, normalised).
+std::vector<float> Generate(size_t n, size_t dim, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> g(0, 1);
+  const size_t clusters = 64;
+  std::vector<float> cent(clusters * dim), out(n * dim);
+  for (size_t c = 0; c < clusters; ++c) {
+    double nn = 0;
+    for (size_t j = 0; j < dim; ++j) nn += (cent[c * dim + j] = g(rng)) * cent[c * dim + j];
+    for (size_t j = 0; j < dim; ++j) cent[c * dim + j] /= std::sqrt(nn);
+  }
+  const float sigma = 0.5f / std::sqrt(static_cast<float>(dim));
+  for (size_t i = 0; i < n; ++i) {
+    const size_t c = rng() % clusters;
+    double nn = 0;
+    for (size_t j = 0; j < dim; ++j) {
+      float v = cent[c * dim + j] + sigma * g(rng);
+      out[i * dim + j] = v;
+      nn += double{v} * v;
+    }
+    for (size_t j = 0; j < dim; ++j) out[i * dim + j] /= std::sqrt(nn);
+  }
+  return out;
+}
+
+// Read bandwidth (bytes/s) of summing `bytes` of memory with all cores, best of 5.
+double MeasureBandwidth(const std::vector<float>& buf) {
+  const int threads = lancet::linalg::ResolveNumThreads(0);
+  double best = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    std::vector<double> sums(threads);
+    auto t0 = Clock::now();
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        const size_t s = buf.size() * t / threads, e = buf.size() * (t + 1) / threads;
+        float acc[16] = {0};
+        for (size_t i = s; i + 16 <= e; i += 16) {
+          for (int j = 0; j < 16; ++j) acc[j] += buf[i + j];
+        }
+        double total = 0;
+        for (float a : acc) total += a;
+        sums[t] = total;
+      });
+    }
+    for (auto& th : pool) th.join();
+    double secs = Since(t0);
+    volatile double sink = sums[0];
+    (void)sink;
+    best = std::max(best, buf.size() * 4.0 / secs);
+  }
+  return best;
+}
+
+double Recall(const std::vector<std::vector<int64_t>>& truth,
+              const std::vector<std::vector<int64_t>>& got) {
+  double hit = 0, total = 0;
+  for (size_t q = 0; q < truth.size(); ++q) {
+    std::set<int64_t> t(truth[q].begin(), truth[q].end());
+    for (int64_t id : got[q]) hit += t.count(id);
+    total += truth[q].size();
+  }
+  return total ? hit / total : 0;
+}
+
+struct Point {
+  std::string engine;
+  int nprobes;
+  int refine;
+  double recall;
+  double p50_ms;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int64_t> sizes = {100000, 1000000};
+  size_t dim = 512;
+  size_t nq = 50;
+  int64_t partitions_opt = 0, sub_vectors = 32, refine = 10;
+  std::vector<int64_t> nprobes_list = {5, 10, 20, 40, 80};
+  bool skip_lancedb = false, skip_faiss = false;
+  std::string workdir = (std::filesystem::temp_directory_path() / "lancet-bench-vector").string();
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (k == "--rows") sizes = ParseList(next());
+    else if (k == "--dim") dim = std::stoul(next());
+    else if (k == "--queries") nq = std::stoul(next());
+    else if (k == "--partitions") partitions_opt = std::stoll(next());
+    else if (k == "--sub-vectors") sub_vectors = std::stoll(next());
+    else if (k == "--nprobes") nprobes_list = ParseList(next());
+    else if (k == "--refine") refine = std::stoll(next());
+    else if (k == "--workdir") workdir = next();
+    else if (k == "--skip-lancedb") skip_lancedb = true;
+    else if (k == "--skip-faiss") skip_faiss = true;
+    else {
+      std::cerr << "unknown option " << k << "\n";
+      return 2;
+    }
+  }
+  const std::string src = LANCET_SOURCE_DIR_DEFAULT;
+  const std::string tool = src + "/tests/interop/lancedb_vector.mjs";
+  const std::string simd = lancet::linalg::SimdLevelName(lancet::linalg::ActiveSimdLevel());
+  const int threads = lancet::linalg::ResolveNumThreads(0);
+  std::filesystem::create_directories(workdir);
+  std::ostringstream table;
+
+  for (int64_t rows : sizes) {
+    const size_t n = static_cast<size_t>(rows);
+    const int64_t partitions = partitions_opt > 0 ? partitions_opt : (n >= 1000000 ? 1024 : 256);
+    nlohmann::json rec = {{"rows", rows}, {"dim", dim}, {"simd", simd}, {"threads", threads},
+                          {"partitions", partitions}, {"sub_vectors", sub_vectors}};
+    auto data = Generate(n, dim, 42);
+    // Queries: perturbed rows (so they are in-distribution but not stored).
+    std::vector<std::vector<float>> queries;
+    {
+      std::mt19937_64 rng(7);
+      std::normal_distribution<float> g(0, 0.3f / std::sqrt(static_cast<float>(dim)));
+      for (size_t q = 0; q < nq; ++q) {
+        size_t r = rng() % n;
+        std::vector<float> v(data.begin() + r * dim, data.begin() + (r + 1) * dim);
+        for (float& x : v) x += g(rng);
+        queries.push_back(std::move(v));
+      }
+    }
+    const std::string uri = workdir + "/bench_" + std::to_string(rows) + ".lance";
+    const std::string qfile = workdir + "/queries_" + std::to_string(rows) + ".json";
+    std::ofstream(qfile) << nlohmann::json(queries).dump();
+    std::filesystem::remove_all(uri);
+    lancet::Schema schema;
+    schema.fields.emplace_back("id", lancet::int64(), false);
+    schema.fields.emplace_back("vector",
+                               lancet::fixed_size_list(lancet::float32(), static_cast<int>(dim)),
+                               true);
+    {
+      std::vector<lancet::RecordBatch> batches;
+      const size_t per = 65536;
+      for (size_t s = 0; s < n; s += per) {
+        const size_t e = std::min(n, s + per);
+        lancet::RecordBatch b;
+        b.schema = schema;
+        b.num_rows = static_cast<int64_t>(e - s);
+        std::vector<int64_t> ids(e - s);
+        for (size_t i = s; i < e; ++i) ids[i - s] = static_cast<int64_t>(i);
+        auto id = std::make_shared<lancet::ArrayData>();
+        id->type = lancet::int64();
+        id->length = b.num_rows;
+        id->values = lancet::Buffer::Copy(ids.data(), ids.size() * 8);
+        auto items = std::make_shared<lancet::ArrayData>();
+        items->type = lancet::float32();
+        items->length = b.num_rows * static_cast<int64_t>(dim);
+        items->values = lancet::Buffer::Copy(data.data() + s * dim, (e - s) * dim * 4);
+        auto vec = std::make_shared<lancet::ArrayData>();
+        vec->type = schema.fields[1].type;
+        vec->length = b.num_rows;
+        vec->children.push_back(items);
+        b.columns = {id, vec};
+        batches.push_back(std::move(b));
+      }
+      auto ds = lancet::table::Dataset::Create(uri, schema, std::move(batches));
+      if (!ds.ok()) {
+        std::cerr << "create: " << ds.status().ToString() << "\n";
+        return 1;
+      }
+    }
+    auto opened = lancet::table::Dataset::Open(uri);
+    if (!opened.ok()) return 1;
+    std::unique_ptr<lancet::table::Dataset> ds = std::move(*opened);
+
+    // Memory-bandwidth floor of one flat scan.
+    const double bw = MeasureBandwidth(data);
+    const double floor_ms = n * dim * 4.0 / bw * 1e3;
+    rec["bandwidth_gbps"] = bw / 1e9;
+    rec["flat_floor_ms"] = floor_ms;
+
+    // Exact ground truth (faiss flat, independent of lancet's kernels) + faiss flat latency.
+    std::vector<std::vector<int64_t>> truth(nq);
+    std::vector<double> faiss_flat_ms;
+    {
+      faiss::IndexFlatL2 flat(static_cast<int>(dim));
+      flat.add(static_cast<FaissIdx>(n), data.data());
+      std::vector<float> d(10);
+      std::vector<FaissIdx> l(10);
+      flat.search(1, queries[0].data(), 10, d.data(), l.data());  // warm-up
+      for (size_t q = 0; q < nq; ++q) {
+        auto t0 = Clock::now();
+        flat.search(1, queries[q].data(), 10, d.data(), l.data());
+        faiss_flat_ms.push_back(Since(t0) * 1e3);
+        truth[q].assign(l.begin(), l.end());
+      }
+    }
+
+    // lancet flat (warm: one untimed query first).
+    std::vector<double> lancet_flat_ms;
+    std::vector<std::vector<int64_t>> lancet_flat_ids(nq);
+    auto lancet_search = [&](const std::vector<float>& q, bool use_index, int np, int rf,
+                             std::vector<int64_t>* ids) -> double {
+      lancet::index::VectorSearchOptions o;
+      o.column = "vector";
+      o.query = q;
+      o.k = 10;
+      o.use_index = use_index;
+      o.nprobes = static_cast<uint32_t>(np);
+      o.refine_factor = static_cast<uint32_t>(rf);
+      o.columns = {"id"};
+      auto t0 = Clock::now();
+      auto r = lancet::index::VectorSearch(*ds, o);
+      double ms = Since(t0) * 1e3;
+      if (!r.ok()) {
+        std::cerr << "search: " << r.status().ToString() << "\n";
+        std::exit(1);
+      }
+      if (ids) {
+        ids->clear();
+        for (int64_t i = 0; i < r->num_rows; ++i) ids->push_back(r->columns[0]->values_as<int64_t>()[i]);
+      }
+      return ms;
+    };
+    lancet_search(queries[0], false, 0, 0, nullptr);
+    for (size_t q = 0; q < nq; ++q) {
+      lancet_flat_ms.push_back(lancet_search(queries[q], false, 0, 0, &lancet_flat_ids[q]));
+    }
+    rec["lancet_flat_recall"] = Recall(truth, lancet_flat_ids);
+
+    // LanceDB flat.
+    std::vector<double> lancedb_flat_ms;
+    int code = 0;
+    if (!skip_lancedb) {
+      std::string out = Run("node " + tool + " search " + uri + " --column vector --queries " +
+                                qfile + " -k 10 --bypass-index --reps 1",
+                            &code);
+      std::istringstream in(out);
+      std::string line;
+      while (std::getline(in, line)) {
+        auto j = nlohmann::json::parse(line);
+        lancedb_flat_ms.push_back(j["seconds"][0].get<double>() * 1e3);
+      }
+    }
+
+    // IVF_PQ builds.
+    double lancet_build = 0, lancedb_build = 0, faiss_build = 0;
+    {
+      lancet::index::CreateIndexOptions co;
+      co.column = "vector";
+      co.ivf_pq.num_partitions = static_cast<uint32_t>(partitions);
+      co.ivf_pq.num_sub_vectors = static_cast<uint32_t>(sub_vectors);
+      auto t0 = Clock::now();
+      auto r = lancet::index::CreateIvfPqIndex(*ds, co);
+      lancet_build = Since(t0);
+      if (!r.ok()) {
+        std::cerr << "index: " << r.status().ToString() << "\n";
+        return 1;
+      }
+      ds = std::move(*r);
+    }
+    // LanceDB builds its own index on a copy of the table (same vectors).
+    const std::string uri_ldb = workdir + "/bench_" + std::to_string(rows) + "_lancedb.lance";
+    if (!skip_lancedb) {
+      std::filesystem::remove_all(uri_ldb);
+      std::filesystem::copy(uri, uri_ldb, std::filesystem::copy_options::recursive);
+      std::filesystem::remove_all(uri_ldb + "/_indices");
+      // Drop lancet's index from the copy by building LanceDB's with replace=true (same name).
+      std::string out = Run("node " + tool + " index " + uri_ldb + " --column vector --partitions " +
+                                std::to_string(partitions) + " --sub-vectors " +
+                                std::to_string(sub_vectors),
+                            &code);
+      if (code == 0) lancedb_build = nlohmann::json::parse(out)["seconds"].get<double>();
+      else std::cerr << "lancedb index failed: " << out << "\n";
+    }
+    std::unique_ptr<faiss::IndexIVFPQ> fivf;
+    faiss::IndexFlatL2 quantizer(static_cast<int>(dim));
+    if (!skip_faiss) {
+      fivf = std::make_unique<faiss::IndexIVFPQ>(&quantizer, static_cast<int>(dim),
+                                                 static_cast<size_t>(partitions),
+                                                 static_cast<size_t>(sub_vectors), 8);
+      auto t0 = Clock::now();
+      const size_t train_n = std::min(n, static_cast<size_t>(partitions) * 256);
+      fivf->train(static_cast<FaissIdx>(train_n), data.data());
+      fivf->add(static_cast<FaissIdx>(n), data.data());
+      faiss_build = Since(t0);
+    }
+    rec["build_s"] = {{"lancet", lancet_build}, {"lancedb", lancedb_build}, {"faiss", faiss_build}};
+
+    // Recall / latency curves.
+    std::vector<Point> points;
+    for (int64_t np : nprobes_list) {
+      for (int rf : {0, static_cast<int>(refine)}) {
+        std::vector<std::vector<int64_t>> got(nq);
+        std::vector<double> ms;
+        lancet_search(queries[0], true, static_cast<int>(np), rf, nullptr);
+        for (size_t q = 0; q < nq; ++q) {
+          ms.push_back(lancet_search(queries[q], true, static_cast<int>(np), rf, &got[q]));
+        }
+        points.push_back({"lancet", static_cast<int>(np), rf, Recall(truth, got), Pct(ms, 0.5)});
+        if (!skip_lancedb && lancedb_build > 0) {
+          std::string extra = " --nprobes " + std::to_string(np);
+          if (rf) extra += " --refine " + std::to_string(rf);
+          std::string out = Run("node " + tool + " search " + uri_ldb +
+                                    " --column vector --queries " + qfile + " -k 10 --reps 1" +
+                                    extra,
+                                &code);
+          std::istringstream in(out);
+          std::string line;
+          std::vector<std::vector<int64_t>> lg;
+          std::vector<double> lms;
+          while (std::getline(in, line)) {
+            auto j = nlohmann::json::parse(line);
+            std::vector<int64_t> ids;
+            for (auto& x : j["ids"]) ids.push_back(x.get<int64_t>());  // row address == id here
+            lg.push_back(ids);
+            lms.push_back(j["seconds"][0].get<double>() * 1e3);
+          }
+          if (lg.size() == nq) {
+            points.push_back({"lancedb", static_cast<int>(np), rf, Recall(truth, lg), Pct(lms, 0.5)});
+          }
+        }
+        if (fivf && rf == 0) {
+          fivf->nprobe = static_cast<size_t>(np);
+          std::vector<std::vector<int64_t>> fg(nq);
+          std::vector<double> fms;
+          std::vector<float> d(10);
+          std::vector<FaissIdx> l(10);
+          for (size_t q = 0; q < nq; ++q) {
+            auto t0 = Clock::now();
+            fivf->search(1, queries[q].data(), 10, d.data(), l.data());
+            fms.push_back(Since(t0) * 1e3);
+            fg[q].assign(l.begin(), l.end());
+          }
+          points.push_back({"faiss", static_cast<int>(np), 0, Recall(truth, fg), Pct(fms, 0.5)});
+        }
+      }
+    }
+    nlohmann::json pts = nlohmann::json::array();
+    for (const auto& p : points) {
+      pts.push_back({{"engine", p.engine}, {"nprobes", p.nprobes}, {"refine", p.refine},
+                     {"recall10", p.recall}, {"p50_ms", p.p50_ms}});
+    }
+    rec["flat_ms"] = {
+        {"lancet", {{"p50", Pct(lancet_flat_ms, 0.5)}, {"p95", Pct(lancet_flat_ms, 0.95)}}},
+        {"lancedb", {{"p50", Pct(lancedb_flat_ms, 0.5)}, {"p95", Pct(lancedb_flat_ms, 0.95)}}},
+        {"faiss", {{"p50", Pct(faiss_flat_ms, 0.5)}, {"p95", Pct(faiss_flat_ms, 0.95)}}}};
+    rec["ivf_pq"] = pts;
+    std::cout << rec.dump() << std::endl;
+
+    // Table.
+    char line[512];
+    table << "\n== " << rows << " x " << dim << "  (SIMD " << simd << ", " << threads
+          << " threads, " << partitions << " partitions, " << sub_vectors << " sub-vectors)\n";
+    std::snprintf(line, sizeof(line),
+                  "memory bandwidth %.1f GB/s -> flat floor %.2f ms\n", bw / 1e9, floor_ms);
+    table << line;
+    std::snprintf(line, sizeof(line), "%-22s %10s %10s %10s %10s %10s\n", "flat search (ms)",
+                  "lancet", "lancedb", "faiss", "lancet/floor", "lancedb/lancet");
+    table << line;
+    for (double p : {0.5, 0.95}) {
+      double a = Pct(lancet_flat_ms, p), b = Pct(lancedb_flat_ms, p), c = Pct(faiss_flat_ms, p);
+      std::snprintf(line, sizeof(line), "%-22s %10.2f %10.2f %10.2f %10.2fx %10.2fx\n",
+                    p == 0.5 ? "  p50" : "  p95", a, b, c, a / floor_ms, a > 0 ? b / a : 0);
+      table << line;
+    }
+    std::snprintf(line, sizeof(line), "IVF_PQ build (s)       %10.2f %10.2f %10.2f   lancedb/lancet %.2fx\n",
+                  lancet_build, lancedb_build, faiss_build,
+                  lancet_build > 0 ? lancedb_build / lancet_build : 0);
+    table << line;
+    std::snprintf(line, sizeof(line), "%-8s %7s %6s %9s %9s\n", "engine", "nprobes", "refine",
+                  "recall@10", "p50 ms");
+    table << line;
+    for (const auto& p : points) {
+      std::snprintf(line, sizeof(line), "%-8s %7d %6d %9.3f %9.3f\n", p.engine.c_str(), p.nprobes,
+                    p.refine, p.recall, p.p50_ms);
+      table << line;
+    }
+    // Speed at recall >= 0.95: fastest point of each engine reaching it.
+    auto best = [&](const std::string& e) {
+      double b = -1;
+      for (const auto& p : points) {
+        if (p.engine == e && p.recall >= 0.95 && (b < 0 || p.p50_ms < b)) b = p.p50_ms;
+      }
+      return b;
+    };
+    double bl = best("lancet"), bd = best("lancedb"), bf = best("faiss");
+    std::snprintf(line, sizeof(line),
+                  "fastest p50 at recall@10 >= 0.95: lancet %.3f ms, lancedb %.3f ms (%.2fx), "
+                  "faiss %.3f ms\n",
+                  bl, bd, (bl > 0 && bd > 0) ? bd / bl : 0, bf);
+    table << line;
+  }
+  std::cout << table.str();
+  return 0;
+}

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The lancet authors
+"""PyTorch side of bench/clip_bench.cc: images/s and texts/s of the reference CLIP
+(clip_reference.py, plain torch f32 eager) on a checkpoint, at a thread count and batch sizes.
+
+  /usr/bin/python3 clip_torch_bench.py MODEL_DIR --threads N --batches 1,8 --seconds S
+Prints one JSON object.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clip_reference as ref  # noqa: E402
+
+
+def rate(fn, n, seconds):
+    fn()  # warm-up
+    t0, done = time.perf_counter(), 0
+    while True:
+        fn()
+        done += n
+        dt = time.perf_counter() - t0
+        if dt >= seconds:
+            return done / dt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batches", default="1,8")
+    ap.add_argument("--seconds", type=float, default=3.0)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    m = ref.ClipReference(a.model)
+    tok = ref.ClipTokenizer(os.path.join(a.model, "vocab.json"), os.path.join(a.model, "merges.txt"))
+    S = m.vc["image_size"]
+    out = {"torch_version": torch.__version__, "threads": a.threads}
+    text = "a photo of a blue car parked on a street next to a red brick building"
+    for b in [int(x) for x in a.batches.split(",")]:
+        px = torch.randn(b, 3, S, S, generator=torch.Generator().manual_seed(0))
+        ids = [tok.encode(text)[0]] * b
+        out[f"images_per_s_b{b}"] = rate(lambda: m.encode_image(px), b, a.seconds)
+        out[f"texts_per_s_b{b}"] = rate(lambda: m.encode_text(ids), b, a.seconds)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
