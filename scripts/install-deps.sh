@@ -9,7 +9,7 @@ DEB_PACKAGES=(
   protobuf-compiler libprotobuf-dev
   libzstd-dev liblz4-dev libroaring-dev libcurl4-openssl-dev libssl-dev
   libhwy-dev libopenblas-dev libopenblas0-pthread libvips-dev libfaiss-dev
-  python3-torch python3-numpy
+  python3-torch python3-numpy python3-regex python3-pil
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
@@ -36,4 +36,11 @@ if [[ ! -d $here/tests/interop/node_modules/@lancedb/lancedb ]] ||
    [[ $here/tests/interop/package-lock.json -nt $here/tests/interop/node_modules/.package-lock.json ]]; then
   echo "install-deps: npm ci (tests/interop)"
   (cd "$here/tests/interop" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# S3 test server: s3rver (pinned) behind the test proxy (tests/s3/README.md).
+if [[ ! -d $here/tests/s3/node_modules/s3rver ]] ||
+   [[ $here/tests/s3/package-lock.json -nt $here/tests/s3/node_modules/.package-lock.json ]]; then
+  echo "install-deps: npm ci (tests/s3)"
+  (cd "$here/tests/s3" && npm ci --no-audit --no-fund --loglevel=error)
 fi

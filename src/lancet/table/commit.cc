@@ -272,7 +272,8 @@ Result<Transaction> LoadTransaction(io::FileSystem* fs, const std::string& base,
 }
 
 Result<Manifest> BuildManifest(io::FileSystem* fs, const std::string& base, const Manifest& latest,
-                               const Transaction& txn, uint64_t version) {
+                               const Transaction& txn, uint64_t version,
+                               const std::optional<std::string>& data_storage_version) {
   Manifest m = latest;
   m.version = version;
   m.timestamp_nanos = NowNanos();
@@ -286,6 +287,7 @@ Result<Manifest> BuildManifest(io::FileSystem* fs, const std::string& base, cons
     case Operation::kOverwrite: {
       if (!txn.schema) return Status::InvalidArgument("Overwrite without a schema");
       m.schema = *txn.schema;
+      if (data_storage_version) m.data_storage_version = *data_storage_version;
       m.fragments.clear();
       m.indices.clear();
       for (const auto& [k, v] : txn.config_upsert) m.config[k] = v;
@@ -433,7 +435,8 @@ Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& 
     const uint64_t version = latest.manifest.version + 1;
     // 2. The new manifest and the transaction file.
     LANCET_ASSIGN_OR_RETURN(Manifest next,
-                            BuildManifest(fs, base, latest.manifest, txn, version));
+                            BuildManifest(fs, base, latest.manifest, txn, version,
+                                          pending.data_storage_version));
     next.transaction_file = txn_name;
     LANCET_ASSIGN_OR_RETURN(std::string txn_bytes, SerializeTransaction(txn));
     LANCET_RETURN_NOT_OK(fs->WriteFile(JoinPath(base, "_transactions/" + txn_name),

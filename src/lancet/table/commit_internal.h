@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -49,11 +50,14 @@ struct PendingCommit {
   bool create_only = false;
   /// Naming of a new table's manifests.
   ManifestNaming naming = ManifestNaming::kV2;
+  /// Overwrite: the table's data storage version ("2.0", "2.1", "2.2").
+  std::optional<std::string> data_storage_version;
 };
 
 /// \brief Apply `txn` to `latest` giving the manifest of `version`.
 Result<Manifest> BuildManifest(io::FileSystem* fs, const std::string& base, const Manifest& latest,
-                               const Transaction& txn, uint64_t version);
+                               const Transaction& txn, uint64_t version,
+                               const std::optional<std::string>& data_storage_version = {});
 
 /// \brief Commit with retries; returns the committed manifest.
 Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& base,

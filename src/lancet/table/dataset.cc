@@ -173,6 +173,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Create(const std::string& uri, Schema 
   pending.txn.read_version = 0;
   pending.txn.schema = schema;
   pending.txn.fragments = std::move(fragments);
+  pending.data_storage_version = encoding::FileVersionName(options.data_storage_version);
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest committed,
                           internal::CommitTransaction(fs.get(), base, std::move(pending),
                                                       options.commit));
@@ -220,7 +221,15 @@ class FragmentReader {
       int which = -1;
       file::ProjectedField pf{f, {}};
       for (size_t d = 0; d < frag.files.size(); ++d) {
-        LANCET_ASSIGN_OR_RETURN(auto mapped, MapField(f, frag.files[d], version));
+        // Each data file is read in its own format version (a table may mix versions).
+        encoding::FileVersion file_version = version;
+        if (frag.files[d].file_major_version != 0) {
+          LANCET_ASSIGN_OR_RETURN(
+              file_version,
+              file::VersionFromFooter(static_cast<uint16_t>(frag.files[d].file_major_version),
+                                      static_cast<uint16_t>(frag.files[d].file_minor_version)));
+        }
+        LANCET_ASSIGN_OR_RETURN(auto mapped, MapField(f, frag.files[d], file_version));
         if (mapped) {
           which = static_cast<int>(d);
           pf = std::move(*mapped);
@@ -426,7 +435,9 @@ Result<RecordBatch> Dataset::TakeRowAddresses(const std::vector<uint64_t>& addre
   std::vector<std::vector<ArrayPtr>> parts(projected.fields.size());
   std::vector<int64_t> order(addresses.size());
   int64_t pos = 0;
-  for (auto& [frag_id, rows] : by_frag) {
+  for (auto& entry : by_frag) {
+    const uint64_t frag_id = entry.first;
+    const auto& rows = entry.second;
     auto it = std::find_if(manifest_.fragments.begin(), manifest_.fragments.end(),
                            [&](const Fragment& f) { return f.id == frag_id; });
     if (it == manifest_.fragments.end()) {

@@ -131,6 +131,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Write(const std::string& uri, Schema s
   const Dataset& ds = **existing;
   file::AssignFieldIds(&schema, file::MaxFieldId(schema) + 1);
   for (RecordBatch& b : batches) b.schema = schema;
+  // (The overwrite keeps writing options.data_storage_version.)
   BatchSource src = VectorSource(&batches);
   LANCET_ASSIGN_OR_RETURN(std::vector<Fragment> frags,
                           internal::WriteDataFiles(ds.fs_.get(), ds.base_, schema, src, options));
@@ -138,6 +139,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Write(const std::string& uri, Schema s
   p.txn.operation = Operation::kOverwrite;
   p.txn.read_version = ds.version();
   p.txn.schema = schema;
+  p.data_storage_version = encoding::FileVersionName(options.data_storage_version);
   p.txn.fragments = std::move(frags);
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest m,
                           internal::CommitTransaction(ds.fs_.get(), ds.base_, std::move(p),

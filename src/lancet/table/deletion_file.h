@@ -42,7 +42,7 @@ Result<std::vector<uint32_t>> ReadDeletionFile(io::FileSystem* fs, const std::st
                                                uint64_t fragment_id, const DeletionFile& file);
 
 struct DeletionWriteOptions {
-  /// Compression of .arrow files (Lance writes them uncompressed).
+  /// Compression of .arrow files (LanceDB declares ZSTD but stores these small buffers raw).
   IpcCompression arrow_compression = IpcCompression::kNone;
   /// Up to this many rows an .arrow file, above a .bin bitmap.
   size_t arrow_max_rows = kDeletionArrowMaxRows;

@@ -14,7 +14,10 @@
 //  - strings compare by bytes; bools with false < true;
 //  - date32/date64/timestamp/time/duration compare as integers in their own unit, with integer
 //    literals or with columns of the very same type;
-//  - LIKE: '%' any sequence, '_' one UTF-8 character, backslash escapes the next character.
+//  - LIKE: '%' any sequence, '_' one UTF-8 character, backslash escapes the next character;
+//  - arithmetic (+ - * / %) on numbers binds tighter than comparisons; integers stay exact in
+//    int64 (overflow and division by zero are errors), floats (or uint64 above INT64_MAX)
+//    compute in double; x % y takes the sign of x, as in SQL.
 #include "lancet/table/filter.h"
 
 #include <algorithm>
@@ -124,8 +127,8 @@ class Lexer {
         if (t.kind == Tok::kQuoted && t.text.empty())
           return Error("empty quoted identifier", t.column);
       } else {
-        static const char* kOps[] = {"==", "!=", "<>", "<=", ">=", "=", "<",
-                                     ">",  "(",  ")",  ",",  ".",  "-"};
+        static const char* kOps[] = {"==", "!=", "<>", "<=", ">=", "=", "<", ">", "(",
+                                     ")",  ",",  ".",  "-",  "+",  "*", "/", "%"};
         bool found = false;
         for (const char* op : kOps) {
           size_t n = std::strlen(op);
@@ -288,12 +291,14 @@ struct Expr {
     kIn,
     kIsNull,
     kBetween,
-    kLike
+    kLike,
+    kArith  // + - * / % on numbers
   } kind;
   size_t column = 0;  // 1-based position of the node's first token, for messages
   std::vector<std::unique_ptr<Expr>> args;
   bool negated = false;  // NOT IN, IS NOT NULL, NOT BETWEEN, NOT LIKE
   CmpOp op = CmpOp::kEq;
+  char arith = '+';             // kArith
   Literal literal;              // kLiteral
   std::vector<Literal> list;    // kIn
   std::string pattern;          // kLike
@@ -360,6 +365,8 @@ std::string ExprToString(const Expr& e) {
     case Expr::Kind::kLike:
       return "(" + ExprToString(*e.args[0]) + (e.negated ? " NOT LIKE " : " LIKE ") +
              Quote(e.pattern, '\'') + ")";
+    case Expr::Kind::kArith:
+      return "(" + ExprToString(*e.args[0]) + " " + e.arith + " " + ExprToString(*e.args[1]) + ")";
   }
   return "";
 }
@@ -468,8 +475,40 @@ class Parser {
     return ParsePredicate();
   }
 
-  Result<ExprPtr> ParsePredicate() {
+  // Arithmetic binds tighter than comparisons: additive := term (('+'|'-') term)*,
+  // term := operand (('*'|'/'|'%') operand)*.
+  Result<ExprPtr> ParseAdditive() {
+    DepthGuard g(&depth_);
+    if (depth_ > kMaxDepth) return lexer_.Error("expression nested too deeply", Peek().column);
+    LANCET_ASSIGN_OR_RETURN(ExprPtr left, ParseTerm());
+    while (IsOp(Peek(), "+") || IsOp(Peek(), "-")) {
+      char op = Next().text[0];
+      LANCET_ASSIGN_OR_RETURN(ExprPtr right, ParseTerm());
+      ExprPtr n = Node(Expr::Kind::kArith, left->column);
+      n->arith = op;
+      n->args.push_back(std::move(left));
+      n->args.push_back(std::move(right));
+      left = std::move(n);
+    }
+    return left;
+  }
+
+  Result<ExprPtr> ParseTerm() {
     LANCET_ASSIGN_OR_RETURN(ExprPtr left, ParseOperand());
+    while (IsOp(Peek(), "*") || IsOp(Peek(), "/") || IsOp(Peek(), "%")) {
+      char op = Next().text[0];
+      LANCET_ASSIGN_OR_RETURN(ExprPtr right, ParseOperand());
+      ExprPtr n = Node(Expr::Kind::kArith, left->column);
+      n->arith = op;
+      n->args.push_back(std::move(left));
+      n->args.push_back(std::move(right));
+      left = std::move(n);
+    }
+    return left;
+  }
+
+  Result<ExprPtr> ParsePredicate() {
+    LANCET_ASSIGN_OR_RETURN(ExprPtr left, ParseAdditive());
     const Token& t = Peek();
     if (t.kind == Tok::kOp) {
       static const std::pair<const char*, CmpOp> kOps[] = {
@@ -478,7 +517,7 @@ class Parser {
       for (const auto& [spelling, op] : kOps) {
         if (t.text == spelling) {
           Next();
-          LANCET_ASSIGN_OR_RETURN(ExprPtr right, ParseOperand());
+          LANCET_ASSIGN_OR_RETURN(ExprPtr right, ParseAdditive());
           ExprPtr n = Node(Expr::Kind::kCompare, left->column);
           n->op = op;
           n->args.push_back(std::move(left));
@@ -517,10 +556,10 @@ class Parser {
       Next();
       ExprPtr n = Node(Expr::Kind::kBetween, left->column);
       n->negated = negated;
-      LANCET_ASSIGN_OR_RETURN(ExprPtr lo, ParseOperand());
+      LANCET_ASSIGN_OR_RETURN(ExprPtr lo, ParseAdditive());
       if (!IsKeyword(Peek(), "AND")) return Unexpected(Peek());
       Next();
-      LANCET_ASSIGN_OR_RETURN(ExprPtr hi, ParseOperand());
+      LANCET_ASSIGN_OR_RETURN(ExprPtr hi, ParseAdditive());
       n->args.push_back(std::move(left));
       n->args.push_back(std::move(lo));
       n->args.push_back(std::move(hi));
@@ -778,6 +817,24 @@ class Binder {
         }
         e->cat = Cat::kBool;
         return Status::OK();
+      case Expr::Kind::kArith: {
+        for (auto& a : e->args) {
+          LANCET_RETURN_NOT_OK(Bind(a.get()));
+          Cat c = a->cat;
+          bool temporal = a->kind == Expr::Kind::kColumn && IsTemporal(a->type->id());
+          if ((c != Cat::kInt && c != Cat::kFloat && c != Cat::kNull) || temporal) {
+            return Error(std::string("arithmetic '") + e->arith + "' needs numbers, got " +
+                             Describe(*a) + " (" + (a->type ? a->type->ToString() : CatName(c)) +
+                             ")",
+                         *e);
+          }
+        }
+        Cat a = e->args[0]->cat, b = e->args[1]->cat;
+        e->cat = (a == Cat::kNull || b == Cat::kNull) ? Cat::kNull
+                 : (a == Cat::kFloat || b == Cat::kFloat) ? Cat::kFloat
+                                                          : Cat::kInt;
+        return Status::OK();
+      }
       case Expr::Kind::kLike:
         LANCET_RETURN_NOT_OK(Bind(e->args[0].get()));
         if (e->args[0]->cat != Cat::kString && e->args[0]->cat != Cat::kNull)
@@ -1241,6 +1298,7 @@ class FilterImpl final : public Filter {
       return FromColumn(e, arrays[static_cast<size_t>(e.column_slot)], static_cast<int64_t>(n));
     }
     if (e.kind == Expr::Kind::kLiteral) return FromLiteral(e.literal);
+    if (e.kind == Expr::Kind::kArith) return EvalArith(e, arrays, n);
     // A boolean node used as a value.
     LANCET_ASSIGN_OR_RETURN(Tri t, EvalBool(e, arrays, n));
     Values v;
@@ -1254,6 +1312,96 @@ class FilterImpl final : public Filter {
     return v;
   }
 
+  // Integer arithmetic is exact in int64 (overflow and division by zero are errors, as in
+  // DataFusion); as soon as a float or a uint64 above INT64_MAX is involved it is done in double.
+  Result<Values> EvalArith(const Expr& e, const std::vector<ArrayPtr>& arrays, size_t n) const {
+    LANCET_ASSIGN_OR_RETURN(Values a, EvalValues(*e.args[0], arrays, n));
+    LANCET_ASSIGN_OR_RETURN(Values b, EvalValues(*e.args[1], arrays, n));
+    Values out;
+    out.scalar = a.scalar && b.scalar;
+    const size_t m = out.scalar ? 1 : n;
+    out.valid.assign(m, 0);
+    if (a.cat == Cat::kNull || b.cat == Cat::kNull) return out;  // NULL op x = NULL
+    auto as_i64 = [](const Values& v, size_t i, int64_t* x) {
+      switch (v.num) {
+        case Values::Num::kI64: *x = v.i64[i]; return true;
+        case Values::Num::kU64:
+          if (v.u64[i] > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return false;
+          *x = static_cast<int64_t>(v.u64[i]);
+          return true;
+        case Values::Num::kF64: return false;
+      }
+      return false;
+    };
+    auto as_f64 = [](const Values& v, size_t i) {
+      switch (v.num) {
+        case Values::Num::kI64: return static_cast<double>(v.i64[i]);
+        case Values::Num::kU64: return static_cast<double>(v.u64[i]);
+        case Values::Num::kF64: return v.f64[i];
+      }
+      return 0.0;
+    };
+    const bool use_float = a.cat == Cat::kFloat || b.cat == Cat::kFloat;
+    out.cat = use_float ? Cat::kFloat : Cat::kInt;
+    out.num = use_float ? Values::Num::kF64 : Values::Num::kI64;
+    std::vector<double> f(use_float ? m : 0);
+    std::vector<int64_t> iv(use_float ? 0 : m);
+    bool promote = false;  // an integer result did not fit: redo in double
+    for (size_t r = 0; r < m && !use_float; ++r) {
+      if (!a.is_valid(r) || !b.is_valid(r)) continue;
+      int64_t x, y, z = 0;
+      if (!as_i64(a, a.at(r), &x) || !as_i64(b, b.at(r), &y)) {
+        promote = true;
+        break;
+      }
+      bool overflow = false;
+      switch (e.arith) {
+        case '+': overflow = __builtin_add_overflow(x, y, &z); break;
+        case '-': overflow = __builtin_sub_overflow(x, y, &z); break;
+        case '*': overflow = __builtin_mul_overflow(x, y, &z); break;
+        case '/':
+        case '%':
+          if (y == 0) return lexer_error("division by zero", e);
+          if (x == std::numeric_limits<int64_t>::min() && y == -1) {
+            overflow = e.arith == '/';
+            z = 0;
+          } else {
+            z = e.arith == '/' ? x / y : x % y;
+          }
+          break;
+      }
+      if (overflow) return lexer_error("integer overflow in arithmetic", e);
+      iv[r] = z;
+      out.valid[r] = 1;
+    }
+    if (!use_float && !promote) {
+      out.i64 = std::move(iv);
+      return out;
+    }
+    out.cat = Cat::kFloat;
+    out.num = Values::Num::kF64;
+    f.assign(m, 0);
+    out.valid.assign(m, 0);
+    for (size_t r = 0; r < m; ++r) {
+      if (!a.is_valid(r) || !b.is_valid(r)) continue;
+      double x = as_f64(a, a.at(r)), y = as_f64(b, b.at(r));
+      switch (e.arith) {
+        case '+': f[r] = x + y; break;
+        case '-': f[r] = x - y; break;
+        case '*': f[r] = x * y; break;
+        case '/': f[r] = x / y; break;
+        case '%': f[r] = std::fmod(x, y); break;
+      }
+      out.valid[r] = 1;
+    }
+    out.f64 = std::move(f);
+    return out;
+  }
+
+  Status lexer_error(const std::string& what, const Expr& e) const {
+    return Status::InvalidArgument("filter: " + what + " in " + ExprToString(e));
+  }
+
   static void FixLiteralViews(Values* v) {
     if (v->scalar && v->cat == Cat::kString) v->s[0] = v->owned;
   }
@@ -1261,7 +1409,8 @@ class FilterImpl final : public Filter {
   Result<Tri> EvalBool(const Expr& e, const std::vector<ArrayPtr>& arrays, size_t n) const {
     switch (e.kind) {
       case Expr::Kind::kColumn:
-      case Expr::Kind::kLiteral: {
+      case Expr::Kind::kLiteral:
+      case Expr::Kind::kArith: {
         LANCET_ASSIGN_OR_RETURN(Values v, EvalValues(e, arrays, n));
         Tri out(n, kN);
         if (v.cat != Cat::kBool) return out;  // NULL literal / null-type column
@@ -1340,7 +1489,8 @@ class FilterImpl final : public Filter {
       case Expr::Kind::kIsNull: {
         const Expr& a = *e.args[0];
         Tri out(n, kF);
-        if (a.kind == Expr::Kind::kColumn || a.kind == Expr::Kind::kLiteral) {
+        if (a.kind == Expr::Kind::kColumn || a.kind == Expr::Kind::kLiteral ||
+            a.kind == Expr::Kind::kArith) {
           LANCET_ASSIGN_OR_RETURN(Values v, EvalValues(a, arrays, n));
           for (size_t r = 0; r < n; ++r) out[r] = (v.is_valid(r) != e.negated) ? kF : kT;
         } else {

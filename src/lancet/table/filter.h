@@ -6,9 +6,10 @@
 //
 //   expr      := or
 //   or        := and (OR and)*            and := not (AND not)*      not := NOT not | predicate
-//   predicate := operand ( (= | == | != | <> | < | <= | > | >=) operand
-//                        | [NOT] IN (literal, ...) | [NOT] BETWEEN operand AND operand
-//                        | [NOT] LIKE 'pattern' | IS [NOT] NULL )?
+//   predicate := sum ( (= | == | != | <> | < | <= | > | >=) sum
+//                    | [NOT] IN (literal, ...) | [NOT] BETWEEN sum AND sum
+//                    | [NOT] LIKE 'pattern' | IS [NOT] NULL )?
+//   sum       := term ((+ | -) term)*     term := operand ((* | / | %) operand)*
 //   operand   := column | `quoted column` | parent.child | literal | ( expr )
 //   literal   := integer | float | 'string' (with '' escape) | TRUE | FALSE | NULL
 //

@@ -323,6 +323,44 @@ TEST(FilterEvalTest, NumbersAcrossWidthsAndFloats) {
   EXPECT_EQ(Eval("b IN (FALSE)", b), (V{0, 1, 0, 0, 1}));
 }
 
+TEST(FilterEvalTest, Arithmetic) {
+  const Val N;
+  RecordBatch b = MakeBatch({{"i", int64(), {int64_t{0}, int64_t{7}, int64_t{-7}, N, int64_t{20}}},
+                             {"j", int32(), {int64_t{3}, int64_t{2}, int64_t{2}, int64_t{1}, N}},
+                             {"f", float64(), {0.5, 1.5, -2.0, 1.0, 4.0}},
+                             {"s", utf8(), {std::string("a"), std::string("b"), N, N, N}},
+                             {"d", date32(), {int64_t{1}, int64_t{2}, N, N, N}}});
+  using V = std::vector<uint8_t>;
+  // Precedence: * / % before + -, both before comparisons; left associative.
+  EXPECT_EQ(Eval("i % 7 = 0", b), (V{1, 1, 1, 0, 0}));
+  EXPECT_EQ(Eval("i - 1 - 1 = 5", b), (V{0, 1, 0, 0, 0}));
+  EXPECT_EQ(Eval("i + j * 2 = 11", b), (V{0, 1, 0, 0, 0}));
+  EXPECT_EQ(Eval("(i + j) * 2 = 18", b), (V{0, 1, 0, 0, 0}));
+  // SQL: the remainder takes the dividend's sign; integer division truncates.
+  EXPECT_EQ(Eval("i % j = -1", b), (V{0, 0, 1, 0, 0}));
+  EXPECT_EQ(Eval("i / j = 3", b), (V{0, 1, 0, 0, 0}));
+  EXPECT_EQ(Eval("i / j = -3", b), (V{0, 0, 1, 0, 0}));
+  // Floats: true division; NULL operands give NULL (not selected, also under NOT).
+  EXPECT_EQ(Eval("i * f > 10", b), (V{0, 1, 1, 0, 1}));
+  EXPECT_EQ(Eval("NOT (i + j > 0)", b), (V{0, 0, 1, 0, 0}));
+  EXPECT_EQ(Eval("i / 2.0 BETWEEN 3 AND 3.5", b), (V{0, 1, 0, 0, 0}));
+  EXPECT_EQ(Eval("i % 10 IN (0, 7)", b), (V{1, 1, 0, 0, 1}));
+  EXPECT_EQ(Eval("i + j IS NULL", b), (V{0, 0, 0, 1, 1}));
+  EXPECT_EQ(Canon("a + b * 2 % 3 - -1 > 0", ParseSchema()), "(((a + ((b * 2) % 3)) - -1) > 0)");
+  // Errors: non-numbers, division by zero, overflow.
+  auto err = [&](const std::string& t) -> std::string {
+    auto f = Filter::Make(t, b.schema);
+    if (!f.ok()) return f.status().ToString();
+    auto r = (*f)->Evaluate(b);
+    return r.ok() ? "" : r.status().ToString();
+  };
+  EXPECT_NE(err("s + 1 = 2").find("needs numbers"), std::string::npos);
+  EXPECT_NE(err("d + 1 = 2").find("needs numbers"), std::string::npos);
+  EXPECT_NE(err("i % (j - j) = 0").find("division by zero"), std::string::npos);
+  EXPECT_NE(err("i * 9223372036854775807 > 0").find("overflow"), std::string::npos);
+  EXPECT_EQ(err("f % 0 > 0"), "");  // float remainder by zero is NaN, not an error
+}
+
 TEST(FilterEvalTest, StructFieldsCombineParentNulls) {
   ArrayBuilder sb(struct_({Field("x", int32()), Field("y", utf8())}));
   ASSERT_TRUE(sb.AppendStructValid().ok());
