@@ -425,6 +425,28 @@ TEST_P(TableOpsTest, OverwriteReplacesSchemaAndRows) {
   EXPECT_EQ(Ids(*v3), Range(500, 505));
 }
 
+TEST_P(TableOpsTest, CorruptManifestIsAClearErrorNamingTheFile) {
+  auto v1 = CreateTable(10);
+  ASSERT_TRUE(v1);
+  ASSERT_OK_AND_ASSIGN(v2, v1->Append({Rows(10, 10)}));
+  const std::string path = v2->manifest_path();
+  ASSERT_OK_AND_ASSIGN(good, fs_->ReadFile(path));
+  std::string bytes(good.view());
+  for (const std::string& bad : {std::string("not a manifest"), bytes.substr(0, bytes.size() / 2),
+                                 bytes.substr(0, bytes.size() - 20) + std::string(20, 'x')}) {
+    ASSERT_OK(fs_->WriteFile(path, Buffer::FromString(bad)));
+    auto ds = Dataset::Open(dir_);
+    ASSERT_FALSE(ds.ok());
+    EXPECT_EQ(ds.status().code(), StatusCode::kCorruption) << ds.status().ToString();
+    EXPECT_NE(ds.status().message().find(path), std::string::npos) << ds.status().ToString();
+    // Older versions are untouched and still open.
+    OpenOptions oo;
+    oo.version = 1;
+    ASSERT_OK_AND_ASSIGN(old, Dataset::Open(dir_, oo));
+    EXPECT_EQ(Ids(*old), Range(0, 10));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TableOpsTest, ::testing::Values("local", "s3"),
                          [](const auto& info) { return info.param; });
 

@@ -63,9 +63,13 @@ TEST(UriTest, MemoryUrisShareNamedInstances) {
 }
 
 TEST(UriTest, UnknownSchemesAndRegistry) {
-  Result<FileSystemAndPath> s3 = FileSystemFromUri("s3://bucket/key");
-  EXPECT_TRUE(s3.status().IsNotSupported()) << s3.status().ToString();
-  EXPECT_NE(s3.status().message().find("s3"), std::string::npos);
+  Result<FileSystemAndPath> gcs = FileSystemFromUri("gs://bucket/key");
+  EXPECT_TRUE(gcs.status().IsNotSupported()) << gcs.status().ToString();
+  EXPECT_NE(gcs.status().message().find("'gs'"), std::string::npos);
+  // s3:// and r2:// are built in.
+  EXPECT_TRUE(FileSystemFromUri("s3://bucket/key?endpoint=http://127.0.0.1:1&allow_http=true"
+                                "&region=us-east-1&access_key_id=a&secret_access_key=b")
+                  .ok());
 
   // The registry is process-wide: register once even under --gtest_repeat.
   static const auto fake = std::make_shared<MemoryFileSystem>(Capabilities::ObjectStore());
