@@ -365,8 +365,16 @@ std::string ExprToString(const Expr& e) {
     case Expr::Kind::kLike:
       return "(" + ExprToString(*e.args[0]) + (e.negated ? " NOT LIKE " : " LIKE ") +
              Quote(e.pattern, '\'') + ")";
-    case Expr::Kind::kArith:
-      return "(" + ExprToString(*e.args[0]) + " " + e.arith + " " + ExprToString(*e.args[1]) + ")";
+    case Expr::Kind::kArith: {
+      // Left-associative chains print flat, "(a - b - c)", so the canonical form does not nest
+      // one parenthesis per operator.
+      auto level = [](char op) { return op == '+' || op == '-' ? 0 : 1; };
+      std::string left = ExprToString(*e.args[0]);
+      if (e.args[0]->kind == Expr::Kind::kArith && level(e.args[0]->arith) == level(e.arith)) {
+        left = left.substr(1, left.size() - 2);
+      }
+      return "(" + left + " " + e.arith + " " + ExprToString(*e.args[1]) + ")";
+    }
   }
   return "";
 }
@@ -482,6 +490,7 @@ class Parser {
     if (depth_ > kMaxDepth) return lexer_.Error("expression nested too deeply", Peek().column);
     LANCET_ASSIGN_OR_RETURN(ExprPtr left, ParseTerm());
     while (IsOp(Peek(), "+") || IsOp(Peek(), "-")) {
+      LANCET_RETURN_NOT_OK(CountArith());
       char op = Next().text[0];
       LANCET_ASSIGN_OR_RETURN(ExprPtr right, ParseTerm());
       ExprPtr n = Node(Expr::Kind::kArith, left->column);
@@ -493,9 +502,20 @@ class Parser {
     return left;
   }
 
+  // Arithmetic chains are parsed iteratively but evaluated recursively: bound their length.
+  Status CountArith() {
+    if (++arith_nodes_ > kMaxArith) {
+      return lexer_.Error("too many arithmetic operators (more than " +
+                              std::to_string(kMaxArith) + ")",
+                          Peek().column);
+    }
+    return Status::OK();
+  }
+
   Result<ExprPtr> ParseTerm() {
     LANCET_ASSIGN_OR_RETURN(ExprPtr left, ParseOperand());
     while (IsOp(Peek(), "*") || IsOp(Peek(), "/") || IsOp(Peek(), "%")) {
+      LANCET_RETURN_NOT_OK(CountArith());
       char op = Next().text[0];
       LANCET_ASSIGN_OR_RETURN(ExprPtr right, ParseOperand());
       ExprPtr n = Node(Expr::Kind::kArith, left->column);
@@ -681,10 +701,13 @@ class Parser {
     return n;
   }
 
+  static constexpr int kMaxArith = 1000;
+
   Lexer lexer_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int depth_ = 0;
+  int arith_nodes_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -346,7 +346,8 @@ TEST(FilterEvalTest, Arithmetic) {
   EXPECT_EQ(Eval("i / 2.0 BETWEEN 3 AND 3.5", b), (V{0, 1, 0, 0, 0}));
   EXPECT_EQ(Eval("i % 10 IN (0, 7)", b), (V{1, 1, 0, 0, 1}));
   EXPECT_EQ(Eval("i + j IS NULL", b), (V{0, 0, 0, 1, 1}));
-  EXPECT_EQ(Canon("a + b * 2 % 3 - -1 > 0", ParseSchema()), "(((a + ((b * 2) % 3)) - -1) > 0)");
+  EXPECT_EQ(Canon("a + b * 2 % 3 - -1 > 0", ParseSchema()), "((a + (b * 2 % 3) - -1) > 0)");
+  EXPECT_EQ(Canon("a - (b - 1) - 2 = 0", ParseSchema()), "((a - (b - 1) - 2) = 0)");
   // Errors: non-numbers, division by zero, overflow.
   auto err = [&](const std::string& t) -> std::string {
     auto f = Filter::Make(t, b.schema);

@@ -197,7 +197,15 @@ Result<Manifest> ManifestFromProto(const lance::table::Manifest& m, const std::s
   if (!schema.ok()) return schema.status().WithContext(name);
   out.schema = std::move(*schema);
   out.version = m.version();
-  out.timestamp_nanos = m.timestamp().seconds() * 1000000000LL + m.timestamp().nanos();
+  {
+    int64_t ns = 0;
+    if (__builtin_mul_overflow(static_cast<int64_t>(m.timestamp().seconds()), int64_t{1000000000},
+                               &ns) ||
+        __builtin_add_overflow(ns, static_cast<int64_t>(m.timestamp().nanos()), &ns)) {
+      return Status::Corruption(name + ": manifest timestamp is out of range");
+    }
+    out.timestamp_nanos = ns;
+  }
   out.reader_feature_flags = m.reader_feature_flags();
   out.writer_feature_flags = m.writer_feature_flags();
   if (m.has_max_fragment_id()) out.max_fragment_id = m.max_fragment_id();
