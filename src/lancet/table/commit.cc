@@ -231,6 +231,23 @@ void DropFragmentsFromIndices(Manifest* m, const std::set<uint64_t>& ids) {
 
 }  // namespace
 
+BatchSource VectorSource(std::vector<RecordBatch>* batches) {
+  auto next = std::make_shared<size_t>(0);
+  return [batches, next]() -> Result<std::optional<RecordBatch>> {
+    if (*next >= batches->size()) return std::optional<RecordBatch>();
+    return std::optional<RecordBatch>(std::move((*batches)[(*next)++]));
+  };
+}
+
+Status CheckReadable(const Manifest& m, const std::string& path) {
+  uint64_t unknown = m.reader_feature_flags & ~kReaderFlagsSupported;
+  if (unknown) {
+    return Status::NotSupported(path + ": reader feature flags " + std::to_string(unknown) +
+                                " are not supported by lancet");
+  }
+  return m.FileVersion().status().WithContext(path);
+}
+
 Result<LoadedManifest> LoadManifestVersion(io::FileSystem* fs, const std::string& base,
                                            uint64_t version) {
   std::string dir = JoinPath(base, "_versions");

@@ -69,6 +69,13 @@ Result<std::vector<Fragment>> WriteDataFiles(io::FileSystem* fs, const std::stri
                                              const Schema& schema, const BatchSource& source,
                                              const WriteOptions& options);
 
+/// \brief A BatchSource yielding (moving out) `*batches` in order; `batches` must outlive it.
+BatchSource VectorSource(std::vector<RecordBatch>* batches);
+
+/// \brief NotSupported if lancet cannot read `m` (unknown reader feature flags, unknown file
+/// format version); `path` names the manifest in the message.
+Status CheckReadable(const Manifest& m, const std::string& path);
+
 /// \brief The version a tag names (from _refs/tags/<tag>.json).
 Result<uint64_t> ReadTagVersion(io::FileSystem* fs, const std::string& base,
                                 const std::string& tag);

@@ -102,52 +102,28 @@ Result<std::unique_ptr<Dataset>> Dataset::Open(const std::string& uri, const Ope
   LANCET_ASSIGN_OR_RETURN(auto fs_path, io::FileSystemFromUri(uri));
   ds->fs_ = options.wrap_fs ? options.wrap_fs(fs_path.first) : fs_path.first;
   ds->base_ = fs_path.second;
-  std::string manifest_path;
   std::optional<uint64_t> version = options.version;
   if (options.tag) {
     if (version) return Status::InvalidArgument("open: give a version or a tag, not both");
     LANCET_ASSIGN_OR_RETURN(version, internal::ReadTagVersion(ds->fs_.get(), ds->base_, *options.tag));
   }
+  internal::LoadedManifest loaded;
   if (version) {
-    std::string dir = JoinPath(ds->base_, "_versions");
-    // Try both naming schemes.
-    for (ManifestNaming n : {ManifestNaming::kV2, ManifestNaming::kV1}) {
-      std::string p = JoinPath(dir, ManifestFileName(*version, n));
-      LANCET_ASSIGN_OR_RETURN(bool exists, ds->fs_->Exists(p));
-      if (exists) {
-        manifest_path = p;
-        break;
-      }
-    }
-    if (manifest_path.empty()) {
-      return Status::NotFound("version " + std::to_string(*version) + " of " + uri +
-                              " does not exist");
-    }
+    LANCET_ASSIGN_OR_RETURN(loaded,
+                            internal::LoadManifestVersion(ds->fs_.get(), ds->base_, *version));
   } else {
-    LANCET_ASSIGN_OR_RETURN(VersionInfo latest, FindLatestVersion(ds->fs_.get(), ds->base_));
-    manifest_path = latest.manifest_path;
+    LANCET_ASSIGN_OR_RETURN(loaded, internal::LoadLatestManifest(ds->fs_.get(), ds->base_));
   }
-  LANCET_ASSIGN_OR_RETURN(Buffer bytes, ds->fs_->ReadFile(manifest_path));
-  LANCET_ASSIGN_OR_RETURN(ds->manifest_, ParseManifest(bytes, manifest_path));
-  ds->manifest_path_ = manifest_path;
-  uint64_t unknown = ds->manifest_.reader_feature_flags & ~kReaderFlagsSupported;
-  if (unknown) {
-    return Status::NotSupported(manifest_path + ": reader feature flags " +
-                                std::to_string(unknown) + " are not supported by lancet");
-  }
-  LANCET_RETURN_NOT_OK(ds->manifest_.FileVersion().status().WithContext(manifest_path));
+  LANCET_RETURN_NOT_OK(internal::CheckReadable(loaded.manifest, loaded.path));
+  ds->manifest_ = std::move(loaded.manifest);
+  ds->manifest_path_ = std::move(loaded.path);
   return ds;
 }
 
 Result<std::unique_ptr<Dataset>> Dataset::Create(const std::string& uri, Schema schema,
                                                  std::vector<RecordBatch> batches,
                                                  const WriteOptions& options) {
-  size_t next = 0;
-  BatchSource source = [&]() -> Result<std::optional<RecordBatch>> {
-    if (next >= batches.size()) return std::optional<RecordBatch>();
-    return std::optional<RecordBatch>(std::move(batches[next++]));
-  };
-  return Create(uri, std::move(schema), source, options);
+  return Create(uri, std::move(schema), internal::VectorSource(&batches), options);
 }
 
 Result<std::unique_ptr<Dataset>> Dataset::Create(const std::string& uri, Schema schema,

@@ -18,6 +18,7 @@
 namespace lancet::table {
 
 using internal::JoinPath;
+using internal::VectorSource;
 
 namespace {
 
@@ -55,14 +56,6 @@ Result<std::vector<RecordBatch>> ConformBatches(const Schema& table, std::vector
     out.push_back(std::move(r));
   }
   return out;
-}
-
-BatchSource VectorSource(std::vector<RecordBatch>* batches) {
-  auto next = std::make_shared<size_t>(0);
-  return [batches, next]() -> Result<std::optional<RecordBatch>> {
-    if (*next >= batches->size()) return std::optional<RecordBatch>();
-    return std::optional<RecordBatch>(std::move((*batches)[(*next)++]));
-  };
 }
 
 Result<encoding::FileVersion> TableFileVersion(const Manifest& m, const WriteOptions& options) {
@@ -245,6 +238,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Delete(const std::string& predicate,
 Result<std::unique_ptr<Dataset>> Dataset::Checkout(uint64_t version) const {
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest m,
                           internal::LoadManifestVersion(fs_.get(), base_, version));
+  LANCET_RETURN_NOT_OK(internal::CheckReadable(m.manifest, m.path));
   return WithManifest(std::move(m.manifest), std::move(m.path));
 }
 

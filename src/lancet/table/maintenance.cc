@@ -108,11 +108,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Compact(const CompactionOptions& optio
       batches.push_back(b);
       return Status::OK();
     }));
-    size_t next = 0;
-    BatchSource src = [&]() -> Result<std::optional<RecordBatch>> {
-      if (next >= batches.size()) return std::optional<RecordBatch>();
-      return std::optional<RecordBatch>(std::move(batches[next++]));
-    };
+    BatchSource src = internal::VectorSource(&batches);
     LANCET_ASSIGN_OR_RETURN(std::vector<Fragment> written,
                             internal::WriteDataFiles(fs_.get(), base_, manifest_.schema, src, wo));
     if (written.size() > outputs[gi]) {
