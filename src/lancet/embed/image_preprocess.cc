@@ -61,6 +61,116 @@ Format Sniff(const uint8_t* d, size_t n) {
   return Format::kUnknown;
 }
 
+// libvips reports a truncated stream only as a warning in some decoders and, under its
+// threaded tile pipeline, not reliably as a failed copy. A cut or incomplete file is therefore
+// caught here, deterministically, by walking the container structure to its end marker.
+// Returns an empty string when the structure is complete, else what is missing.
+std::string JpegIncomplete(const uint8_t* d, size_t n) {
+  size_t p = 2;  // after SOI
+  while (true) {
+    if (p >= n) return "ends before its EOI marker";
+    while (p < n && d[p] != 0xFF) ++p;  // extraneous bytes (libjpeg skips them with a warning)
+    if (p >= n) return "ends before its EOI marker";
+    while (p < n && d[p] == 0xFF) ++p;  // fill bytes
+    if (p >= n) return "ends before its EOI marker";
+    const uint8_t m = d[p++];
+    if (m == 0xD9) return "";                                // EOI
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) continue;    // standalone markers
+    if (p + 2 > n) return "segment header cut";
+    const size_t len = (size_t{d[p]} << 8) | d[p + 1];
+    if (len < 2) return "bad segment length";
+    if (len > n - p) return "segment cut";
+    p += len;
+    if (m != 0xDA) continue;
+    // Entropy-coded data runs to the next marker other than a stuffed 0xFF00 or RSTn.
+    while (true) {
+      if (p + 1 >= n) return "scan data cut before its EOI marker";
+      if (d[p] == 0xFF && d[p + 1] != 0x00 && !(d[p + 1] >= 0xD0 && d[p + 1] <= 0xD7) &&
+          d[p + 1] != 0xFF) {
+        break;
+      }
+      p += (d[p] == 0xFF && d[p + 1] != 0xFF) ? 2 : 1;
+    }
+  }
+}
+
+std::string PngIncomplete(const uint8_t* d, size_t n) {
+  size_t p = 8;
+  while (true) {
+    if (n - p < 12) return "ends before its IEND chunk";
+    const uint32_t len = (uint32_t{d[p]} << 24) | (uint32_t{d[p + 1]} << 16) |
+                         (uint32_t{d[p + 2]} << 8) | d[p + 3];
+    if (len > 0x7FFFFFFFu) return "bad chunk length";
+    if (size_t{len} > n - p - 12) return "chunk cut";
+    const bool iend = std::memcmp(d + p + 4, "IEND", 4) == 0;
+    p += 12 + size_t{len};
+    if (iend) return "";
+  }
+}
+
+std::string GifSubBlocks(const uint8_t* d, size_t n, size_t* p) {
+  while (true) {
+    if (*p >= n) return "data sub-blocks cut";
+    const size_t len = d[(*p)++];
+    if (len == 0) return "";
+    if (len > n - *p) return "data sub-block cut";
+    *p += len;
+  }
+}
+
+std::string GifIncomplete(const uint8_t* d, size_t n) {
+  if (n < 13) return "header cut";
+  size_t p = 13;
+  if (d[10] & 0x80) p += 3 * (size_t{1} << ((d[10] & 7) + 1));
+  while (true) {
+    if (p >= n) return "ends before its trailer";
+    const uint8_t b = d[p++];
+    if (b == 0x3B) return "";
+    if (b == 0x21) {  // extension: label, sub-blocks
+      if (p >= n) return "extension cut";
+      ++p;
+    } else if (b == 0x2C) {  // image descriptor, local colour table, LZW code size
+      if (n - p < 10) return "image descriptor cut";
+      const uint8_t flags = d[p + 8];
+      p += 9;
+      if (flags & 0x80) p += 3 * (size_t{1} << ((flags & 7) + 1));
+      if (p >= n) return "image data cut";
+      ++p;
+    } else {
+      return "unknown block at offset " + std::to_string(p - 1);
+    }
+    std::string err = GifSubBlocks(d, n, &p);
+    if (!err.empty()) return err;
+  }
+}
+
+std::string WebpIncomplete(const uint8_t* d, size_t n) {
+  const uint32_t riff = uint32_t{d[4]} | (uint32_t{d[5]} << 8) | (uint32_t{d[6]} << 16) |
+                        (uint32_t{d[7]} << 24);
+  if (size_t{riff} + 8 > n) return "RIFF payload cut";
+  return "";
+}
+
+std::string Incomplete(Format fmt, const uint8_t* d, size_t n) {
+  switch (fmt) {
+    case Format::kJpeg: return JpegIncomplete(d, n);
+    case Format::kPng: return PngIncomplete(d, n);
+    case Format::kGif: return GifIncomplete(d, n);
+    case Format::kWebp: return WebpIncomplete(d, n);
+    default: return "unknown format";
+  }
+}
+
+const char* FormatName(Format fmt) {
+  switch (fmt) {
+    case Format::kJpeg: return "JPEG";
+    case Format::kPng: return "PNG";
+    case Format::kGif: return "GIF";
+    case Format::kWebp: return "WebP";
+    default: return "image";
+  }
+}
+
 }  // namespace
 
 Status EnsureVipsInitialized() {
@@ -82,6 +192,10 @@ Status PreprocessImageBytes(const uint8_t* data, size_t size, const PreprocessOp
   const Format fmt = Sniff(data, size);
   if (fmt == Format::kUnknown) {
     return Status::InvalidArgument("image: not a JPEG, PNG, GIF or WebP file");
+  }
+  if (std::string why = Incomplete(fmt, data, size); !why.empty()) {
+    return Status::InvalidArgument(std::string("image: truncated or corrupt ") + FormatName(fmt) +
+                                   ": " + why);
   }
   // A fresh source per call: the operation cache never hands back an image of freed bytes.
   Ref<VipsSource> source(vips_source_new_from_memory(data, size));

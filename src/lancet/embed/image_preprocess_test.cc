@@ -94,7 +94,7 @@ TEST(ImagePreprocessTest, CorruptInputIsAnError) {
   EXPECT_TRUE(Preprocess("<svg xmlns='http://www.w3.org/2000/svg'/>", 16, &out).IsInvalidArgument());
   std::vector<uint8_t> px(64 * 64 * 3, 128);
   for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(i * 7);
-  for (const char* fmt : {"png", "jpeg"}) {
+  for (const char* fmt : {"png", "jpeg", "webp"}) {
     const std::string good = Encode(px, 64, 64, 3, fmt);
     ASSERT_TRUE(Preprocess(good, 16, &out).ok());
     for (size_t cut : {good.size() / 2, good.size() - 20, size_t{12}}) {
@@ -106,6 +106,13 @@ TEST(ImagePreprocessTest, CorruptInputIsAnError) {
     Preprocess(flipped, 16, &out).IgnoreError();  // error or (for lenient formats) pixels; no crash
   }
   EXPECT_EQ(out.size() % (3 * 16 * 16), 0u);
+  // Bytes after a complete JPEG (camera trailers) are accepted; a cut GIF is not.
+  const std::string jpeg = Encode(px, 64, 64, 3, "jpeg");
+  EXPECT_TRUE(Preprocess(jpeg + std::string(50, '\x00'), 16, &out).ok());
+  const std::string gif("GIF89a\x01\x00\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00", 33);
+  EXPECT_TRUE(Preprocess(gif.substr(0, gif.size() - 3), 16, &out).IsInvalidArgument());
+  Status cut = Preprocess(jpeg.substr(0, jpeg.size() - 2), 16, &out);
+  EXPECT_NE(cut.message().find("EOI"), std::string::npos) << cut.ToString();
 }
 
 TEST(ImagePreprocessTest, RejectsTooManyPixels) {
