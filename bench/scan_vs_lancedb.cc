@@ -10,8 +10,6 @@
 // (low cardinality), caption string, created_at timestamp, vector fixed_size_list<float, D>), so
 // both engines decode LanceDB's own encodings. LanceDB is timed inside Node (its native core does
 // the decoding; time to materialise Arrow batches in JS is included, as a user would see it).
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,29 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "lancet/table/dataset.h"
 
 namespace {
 
-std::string Run(const std::string& cmd, int* code) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) {
-    *code = -1;
-    return out;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int st = pclose(p);
-  *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+using lancet::bench::RunCommand;
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+double Median(const std::vector<double>& v) { return lancet::bench::Percentile(v, 0.5); }
 
 }  // namespace
 
@@ -73,7 +56,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(workdir);
   std::string uri = workdir + "/bench.lance";
   int code = 0;
-  std::string gen = Run("node " + tool + " gen-bench " + uri + " --rows " + std::to_string(rows) +
+  std::string gen = RunCommand("node " + tool + " gen-bench " + uri + " --rows " + std::to_string(rows) +
                             " --dim " + std::to_string(dim) + " --version " + version,
                         &code);
   if (code != 0) {
@@ -115,7 +98,7 @@ int main(int argc, char** argv) {
     }
     std::string cols;
     for (const auto& c : m.columns) cols += (cols.empty() ? "" : ",") + c;
-    std::string out = Run("node " + tool + " bench-scan " + uri + " --reps " +
+    std::string out = RunCommand("node " + tool + " bench-scan " + uri + " --reps " +
                               std::to_string(reps) + (cols.empty() ? "" : " --columns " + cols),
                           &code);
     if (code != 0) {

@@ -11,8 +11,6 @@
 // Prints one JSON object per metric with both numbers and ratio = LanceDB / lancet (> 1: lancet
 // faster), then a table.
 //   bench_table_ops_vs_lancedb [--rows N] [--appends A] [--reps R] [--version 2.2] [--workdir D]
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -23,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 
+#include "bench_util.h"
 #include "lancet/core/json_rows.h"
 #include "lancet/file/file_writer.h"
 #include "lancet/table/dataset.h"
@@ -54,38 +53,11 @@ void WriteRows(const std::string& path, int64_t start, int64_t n) {
   }
 }
 
-std::string Run(const std::string& cmd, int* code) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) {
-    *code = -1;
-    return out;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int st = pclose(p);
-  *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+using lancet::bench::Mean;
+using lancet::bench::RunCommand;
+using lancet::bench::TimeMs;
 
-double Pct(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(std::min<double>(v.size() - 1, std::floor(q * (v.size() - 1) + 0.5)));
-  return v[i];
-}
-
-double Mean(const std::vector<double>& v) {
-  return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-template <typename F>
-double TimeMs(F&& f) {
-  auto t0 = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
+double Pct(const std::vector<double>& v, double q) { return lancet::bench::Percentile(v, q); }
 
 [[noreturn]] void Die(const std::string& what, const lancet::Status& st) {
   std::cerr << "bench_table_ops_vs_lancedb: " << what << ": " << st.ToString() << "\n";
@@ -131,7 +103,7 @@ int main(int argc, char** argv) {
 
   // ---- LanceDB (timed inside Node, around each call) -------------------------------------
   int code = 0;
-  std::string out = Run("node '" + src + "/tests/interop/lancedb_tool.mjs' bench-table '" +
+  std::string out = RunCommand("node '" + src + "/tests/interop/lancedb_tool.mjs' bench-table '" +
                             workdir + "/lancedb/t.lance' --schema '" + workdir +
                             "/schema.json' --input '" + workdir + "/initial.jsonl' --appends '" +
                             workdir + "/appends.jsonl' --where '" + where + "' --reps " +
