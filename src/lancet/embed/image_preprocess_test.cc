@@ -109,7 +109,9 @@ TEST(ImagePreprocessTest, CorruptInputIsAnError) {
   // Bytes after a complete JPEG (camera trailers) are accepted; a cut GIF is not.
   const std::string jpeg = Encode(px, 64, 64, 3, "jpeg");
   EXPECT_TRUE(Preprocess(jpeg + std::string(50, '\x00'), 16, &out).ok());
-  const std::string gif("GIF89a\x01\x00\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00", 33);
+  const unsigned char gif_bytes[] = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0,
+                                     ',', 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 'D', 1, 0, ';'};
+  const std::string gif(reinterpret_cast<const char*>(gif_bytes), sizeof(gif_bytes));
   EXPECT_TRUE(Preprocess(gif.substr(0, gif.size() - 3), 16, &out).IsInvalidArgument());
   Status cut = Preprocess(jpeg.substr(0, jpeg.size() - 2), 16, &out);
   EXPECT_NE(cut.message().find("EOI"), std::string::npos) << cut.ToString();
