@@ -4,7 +4,10 @@
 // CLIP engine throughput: images/s and texts/s of lancet's ClipModel at batch 1 and 8, the sgemm
 // FLOP rate of this machine (measured here, at the GEMM shapes the towers use), the fraction of
 // it the towers reach, and the same model run by the PyTorch reference (tests/embed/
-// clip_torch_bench.py) at the same thread count. Prints one JSON object.
+// clip_torch_bench.py) at the same thread count. Prints one JSON object: every rate both per
+// wall-clock second and per CPU second of the process (the latter depends much less on a shared,
+// loaded machine), the ratios lancet / PyTorch for both, and the sgemm rate (OpenBLAS's own
+// threading at `--threads`) measured before and after the lancet runs.
 //
 //   clip_bench --model DIR [--threads N] [--seconds S] [--no-torch]
 //
@@ -12,14 +15,17 @@
 //   /usr/bin/python3 tests/embed/make_random_clip.py /tmp/clip-b32 --preset b32
 #include <cblas.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lancet/embed/clip_model.h"
@@ -37,21 +43,38 @@ double Seconds(Clock::time_point a) {
   return std::chrono::duration<double>(Clock::now() - a).count();
 }
 
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// Items per wall-clock second and per CPU second of the whole process (all threads). On a shared,
+// loaded machine the wall rate drops with the share of the cores the process gets; the CPU rate
+// much less so.
+struct Rates {
+  double wall = 0, cpu = 0;
+};
+
 template <typename F>
-double Rate(F&& fn, size_t per_call, double seconds) {
+Rates Rate(F&& fn, size_t per_call, double seconds) {
   fn();  // warm-up
   auto t0 = Clock::now();
+  const double c0 = CpuSeconds();
   size_t done = 0;
   while (true) {
     fn();
     done += per_call;
     const double dt = Seconds(t0);
-    if (dt >= seconds) return done / dt;
+    if (dt >= seconds) return {done / dt, done / std::max(1e-9, CpuSeconds() - c0)};
   }
 }
 
-// FLOP rate of one sgemm shape (rows x out x in), GFLOP/s.
-double SgemmRate(int m, int n, int k, double seconds) {
+// FLOP rate of one sgemm shape (rows x out x in) on OpenBLAS with `threads` threads, GFLOP/s
+// (wall and per CPU second).
+Rates SgemmRate(int m, int n, int k, int threads, double seconds) {
+  const int before = openblas_get_num_threads();
+  openblas_set_num_threads(threads);
   std::vector<float> a(static_cast<size_t>(m) * k), b(static_cast<size_t>(n) * k),
       c(static_cast<size_t>(m) * n);
   std::mt19937 rng(1);
@@ -59,13 +82,14 @@ double SgemmRate(int m, int n, int k, double seconds) {
   for (float& x : a) x = nd(rng);
   for (float& x : b) x = nd(rng);
   const double per = 2.0 * m * n * k;
-  const double calls = Rate(
+  const Rates calls = Rate(
       [&] {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a.data(), k,
-                    b.data(), k, 0.0f, c.data(), n);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a.data(), k, b.data(),
+                    k, 0.0f, c.data(), n);
       },
       1, seconds);
-  return calls * per / 1e9;
+  openblas_set_num_threads(before);
+  return {calls.wall * per / 1e9, calls.cpu * per / 1e9};
 }
 
 // Multiply-adds of a pre-LN encoder layer for T tokens (x2 = FLOPs).
@@ -119,8 +143,8 @@ int main(int argc, char** argv) {
       c.vision.num_layers * LayerFlops(T_img, c.vision.hidden_size, c.vision.intermediate_size) +
       2.0 * g * g * 3 * c.patch_size * c.patch_size * c.vision.hidden_size;
   const double txt_flops_full =
-      c.text.num_layers * LayerFlops(c.max_position_embeddings, c.text.hidden_size,
-                                     c.text.intermediate_size);
+      c.text.num_layers *
+      LayerFlops(c.max_position_embeddings, c.text.hidden_size, c.text.intermediate_size);
   const double txt_flops_run =
       c.text.num_layers * LayerFlops(T_txt, c.text.hidden_size, c.text.intermediate_size);
 
@@ -131,49 +155,70 @@ int main(int argc, char** argv) {
   out["image_gflop_per_image"] = img_flops / 1e9;
   out["text_gflop_per_text_77_tokens"] = txt_flops_full / 1e9;
   out["text_tokens_in_benchmark_text"] = T_txt;
-  // The machine's sgemm rate at the vision MLP shape (batch 8: 8*T rows).
-  const double sgemm = SgemmRate(8 * T_img, c.vision.intermediate_size, c.vision.hidden_size,
-                                 seconds);
-  out["sgemm_gflops"] = sgemm;
+  // The machine's sgemm rate (OpenBLAS's own threading, `threads` threads) at the vision MLP
+  // shape (batch 8: 8*T rows), measured before and after the lancet runs (the mean is the
+  // reference; the two values show how much the machine's load drifted meanwhile).
+  const Rates sgemm_before =
+      SgemmRate(8 * T_img, c.vision.intermediate_size, c.vision.hidden_size, threads, seconds);
 
   std::vector<float> pixels(static_cast<size_t>(8) * 3 * S * S);
   std::mt19937 rng(2);
   std::normal_distribution<float> nd;
   for (float& x : pixels) x = nd(rng);
+  std::vector<std::pair<std::string, Rates>> lancet;  // key suffix -> rates
+  std::vector<std::pair<std::string, double>> flops;  // key suffix -> FLOPs per item
   for (int b : {1, 8}) {
-    const double ips = Rate(
+    const Rates ips = Rate(
         [&] {
           auto r = m.EmbedPixels(pixels.data(), b);
           if (!r.ok()) std::abort();
         },
         b, seconds);
     std::vector<std::string> texts(b, text);
-    const double tps = Rate(
+    const Rates tps = Rate(
         [&] {
           auto r = m.EmbedTexts(texts);
           if (!r.ok()) std::abort();
         },
         b, seconds);
     const std::string sb = "_b" + std::to_string(b);
-    out["lancet_images_per_s" + sb] = ips;
-    out["lancet_texts_per_s" + sb] = tps;
-    out["lancet_image_gflops" + sb] = ips * img_flops / 1e9;
-    out["lancet_image_fraction_of_sgemm" + sb] = ips * img_flops / 1e9 / sgemm;
-    out["lancet_text_fraction_of_sgemm" + sb] = tps * txt_flops_run / 1e9 / sgemm;
+    lancet.push_back({"images_per_s" + sb, ips});
+    flops.push_back({"images_per_s" + sb, img_flops});
+    lancet.push_back({"texts_per_s" + sb, tps});
+    flops.push_back({"texts_per_s" + sb, txt_flops_run});
   }
   // Texts padded to the full 77-token context (what an engine without length trimming runs).
   {
     std::string long_text;
     for (int i = 0; i < 80; ++i) long_text += "word ";
     std::vector<std::string> texts(8, long_text);
-    const double tps = Rate(
+    const Rates tps = Rate(
         [&] {
           auto r = m.EmbedTexts(texts);
           if (!r.ok()) std::abort();
         },
         8, seconds);
-    out["lancet_texts_per_s_b8_77_tokens"] = tps;
-    out["lancet_text_fraction_of_sgemm_b8_77_tokens"] = tps * txt_flops_full / 1e9 / sgemm;
+    lancet.push_back({"texts_per_s_b8_77_tokens", tps});
+    flops.push_back({"texts_per_s_b8_77_tokens", txt_flops_full});
+  }
+  const Rates sgemm_after =
+      SgemmRate(8 * T_img, c.vision.intermediate_size, c.vision.hidden_size, threads, seconds);
+  const double sgemm = (sgemm_before.wall + sgemm_after.wall) / 2;
+  const double sgemm_cpu = (sgemm_before.cpu + sgemm_after.cpu) / 2;
+  out["sgemm_gflops"] = sgemm;
+  out["sgemm_gflops_before_after"] = {sgemm_before.wall, sgemm_after.wall};
+  out["sgemm_gflop_per_cpu_s"] = sgemm_cpu;
+  for (size_t i = 0; i < lancet.size(); ++i) {
+    const std::string& key = lancet[i].first;
+    const Rates& r = lancet[i].second;
+    std::string frac = key;  // images_per_s_b8 -> image_fraction_of_sgemm_b8
+    frac.replace(0, frac.find("_per_s"), key[0] == 'i' ? "image" : "text");
+    frac.replace(frac.find("_per_s"), 6, "_fraction_of_sgemm");
+    out["lancet_" + key] = r.wall;
+    out["lancet_" + key.substr(0, key.find("_per_s")) + "_per_cpu_s" +
+        key.substr(key.find("_per_s") + 6)] = r.cpu;
+    out["lancet_" + frac] = r.wall * flops[i].second / 1e9 / sgemm;
+    out["lancet_" + frac + "_cpu"] = r.cpu * flops[i].second / 1e9 / sgemm_cpu;
   }
   if (torch) {
     const std::string cmd = std::string("/usr/bin/python3 ") + LANCET_SOURCE_DIR_DEFAULT +
@@ -192,11 +237,14 @@ int main(int argc, char** argv) {
       out["torch"] = tj;
       for (int b : {1, 8}) {
         const std::string sb = "_b" + std::to_string(b);
-        if (tj.contains("images_per_s" + sb)) {
-          out["ratio_images" + sb] =
-              out["lancet_images_per_s" + sb].get<double>() / tj["images_per_s" + sb].get<double>();
-          out["ratio_texts" + sb] =
-              out["lancet_texts_per_s" + sb].get<double>() / tj["texts_per_s" + sb].get<double>();
+        for (const char* what : {"images", "texts"}) {
+          for (const char* per : {"_per_s", "_per_cpu_s"}) {
+            const std::string key = std::string(what) + per + sb;
+            if (tj.contains(key) && out.contains("lancet_" + key)) {
+              out[std::string("ratio_") + what + (per[5] == 'c' ? "_cpu" : "") + sb] =
+                  out["lancet_" + key].get<double>() / tj[key].get<double>();
+            }
+          }
         }
       }
     } else {

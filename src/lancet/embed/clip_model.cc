@@ -128,6 +128,7 @@ struct ClipModel::Impl {
 
   std::mutex mu;
   internal::Scratch scratch;
+  std::unique_ptr<internal::ThreadPool> thread_pool;
 
   int num_patches() const {
     const int g = config.image_size / config.patch_size;
@@ -285,7 +286,10 @@ Result<std::unique_ptr<ClipModel>> ClipModel::Load(const std::string& dir,
     return Status::InvalidArgument("model.safetensors: tensor 'logit_scale' is not a scalar");
   }
 
-  internal::SetBlasThreads(options.num_threads);
+  // The model parallelises every stage itself (see transformer_internal.h); OpenBLAS runs
+  // single-threaded inside the pool's threads.
+  internal::SetBlasThreads(1);
+  I.thread_pool = std::make_unique<internal::ThreadPool>(internal::ResolveThreads(options.num_threads));
   return m;
 }
 
@@ -334,7 +338,7 @@ void ClipModel::Impl::TextBatch(const std::vector<std::vector<int>>& ids, size_t
       for (int k = 0; k < d; ++k) dst[k] = te[k] + pe[k];
     }
   }
-  internal::RunEncoder(text, B, T, /*causal=*/true, x, &scratch);
+  internal::RunEncoder(text, B, T, /*causal=*/true, x, &scratch, thread_pool.get());
   std::vector<float> pooled(static_cast<size_t>(B) * d);
   for (int b = 0; b < B; ++b) {
     internal::LayerNorm(x + (static_cast<size_t>(b) * T + pool[b]) * d, 1, d, final_ln,
@@ -370,6 +374,7 @@ Result<std::vector<std::vector<float>>> ClipModel::EmbedTokenIds(
   std::vector<std::vector<float>> out;
   out.reserve(ids.size());
   std::lock_guard<std::mutex> lock(impl_->mu);
+  internal::EnsureBlasSingleThreaded();
   const size_t bs = static_cast<size_t>(impl_->options.batch_size);
   for (size_t i = 0; i < ids.size(); i += bs) {
     impl_->TextBatch(ids, i, std::min(ids.size(), i + bs), &out);
@@ -395,35 +400,36 @@ void ClipModel::Impl::VisionBatch(const float* pixels, size_t n,
   const int S = config.image_size, p = config.patch_size, g = S / p, N = g * g;
   const int T = N + 1, B = static_cast<int>(n);
   const int K = 3 * p * p;
-  // im2col: one row per patch, columns ordered (channel, ky, kx) as the conv weight.
+  // im2col: one row per patch, columns ordered (channel, ky, kx) as the conv weight; then one
+  // GEMM for the patches of the whole batch.
   float* cols = scratch.Resize(&scratch.cols, static_cast<size_t>(B) * N * K);
-  for (int b = 0; b < B; ++b) {
+  thread_pool->ParallelFor(B * g, [&](int item) {
+    const int b = item / g, gy = item % g;
     const float* img = pixels + static_cast<size_t>(b) * 3 * S * S;
-    for (int gy = 0; gy < g; ++gy) {
-      for (int gx = 0; gx < g; ++gx) {
-        float* row = cols + (static_cast<size_t>(b) * N + gy * g + gx) * K;
-        for (int c = 0; c < 3; ++c) {
-          for (int ky = 0; ky < p; ++ky) {
-            const float* src = img + (static_cast<size_t>(c) * S + gy * p + ky) * S + gx * p;
-            std::memcpy(row + (c * p + ky) * p, src, sizeof(float) * p);
-          }
+    for (int gx = 0; gx < g; ++gx) {
+      float* row = cols + (static_cast<size_t>(b) * N + gy * g + gx) * K;
+      for (int c = 0; c < 3; ++c) {
+        for (int ky = 0; ky < p; ++ky) {
+          const float* src = img + (static_cast<size_t>(c) * S + gy * p + ky) * S + gx * p;
+          std::memcpy(row + (c * p + ky) * p, src, sizeof(float) * p);
         }
       }
     }
-  }
+  });
+  float* patches = scratch.Resize(&scratch.patches, static_cast<size_t>(B) * N * d);
+  internal::ParallelGemm(thread_pool.get(), cols, B * N, K, patch_weight.data(), d, nullptr, 0.0f,
+                         patches, d);
+  // x = [class; patches] + position embedding, then the pre-LayerNorm, per image.
   float* x = scratch.Resize(&scratch.x, static_cast<size_t>(B) * T * d);
-  for (int b = 0; b < B; ++b) {
+  thread_pool->ParallelFor(B, [&](int b) {
     float* seq = x + static_cast<size_t>(b) * T * d;
-    // Patch embeddings start as the position embedding; the GEMM accumulates onto them.
-    std::memcpy(seq, vision_pos_embedding.data(), sizeof(float) * d);
-    for (int k = 0; k < d; ++k) seq[k] += class_embedding[k];
-    std::memcpy(seq + d, vision_pos_embedding.data() + d, sizeof(float) * N * d);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, d, K, 1.0f,
-                cols + static_cast<size_t>(b) * N * K, K, patch_weight.data(), K, 1.0f, seq + d,
-                d);
-  }
-  internal::LayerNorm(x, B * T, d, pre_ln, x);
-  internal::RunEncoder(vision, B, T, /*causal=*/false, x, &scratch);
+    const float* pe = vision_pos_embedding.data();
+    for (int k = 0; k < d; ++k) seq[k] = class_embedding[k] + pe[k];
+    const float* pb = patches + static_cast<size_t>(b) * N * d;
+    for (size_t k = 0, n = static_cast<size_t>(N) * d; k < n; ++k) seq[d + k] = pb[k] + pe[d + k];
+    internal::LayerNorm(seq, T, d, pre_ln, seq);
+  });
+  internal::RunEncoder(vision, B, T, /*causal=*/false, x, &scratch, thread_pool.get());
   std::vector<float> pooled(static_cast<size_t>(B) * d);
   for (int b = 0; b < B; ++b) {
     internal::LayerNorm(x + static_cast<size_t>(b) * T * d, 1, d, post_ln,
@@ -448,6 +454,7 @@ Result<std::vector<std::vector<float>>> ClipModel::EmbedPixels(const float* pixe
   out.reserve(n);
   const size_t per = static_cast<size_t>(3) * image_size() * image_size();
   std::lock_guard<std::mutex> lock(impl_->mu);
+  internal::EnsureBlasSingleThreaded();
   const size_t bs = static_cast<size_t>(impl_->options.batch_size);
   for (size_t i = 0; i < n; i += bs) {
     impl_->VisionBatch(pixels + i * per, std::min(bs, n - i), &out);

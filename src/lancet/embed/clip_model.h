@@ -7,7 +7,7 @@
 //
 // Thread-compatibility: a ClipModel is immutable after Load except for scratch buffers; the Embed*
 // methods serialise on an internal mutex, so one instance may be shared between threads (calls
-// run one at a time; each call is itself multithreaded through OpenBLAS).
+// run one at a time; each call is itself multithreaded on the model's own thread pool).
 #pragma once
 
 #include <cstddef>
@@ -21,8 +21,9 @@
 namespace lancet::embed {
 
 struct ClipOptions {
-  /// OpenBLAS threads used by the matrix products; 0 = all cores. This is process-global state
-  /// of OpenBLAS: the last loaded model's setting wins.
+  /// Threads of the model's pool (the calling thread included); 0 = all cores. Every stage (the
+  /// matrix products split by output columns, attention, LayerNorm, GELU) runs on this pool;
+  /// OpenBLAS is switched to one thread (process-global in OpenBLAS) and called from the pool.
   int num_threads = 0;
   /// Inputs run through a tower this many at a time (rows of the GEMMs = batch_size * tokens).
   int batch_size = 8;

@@ -18,6 +18,7 @@
 
 #include "lancet/embed/image_preprocess.h"
 #include "lancet/embed/tokenizer.h"
+#include "lancet/linalg/simd.h"
 
 namespace lancet::embed {
 namespace {
@@ -186,6 +187,35 @@ TEST_F(ClipModelTest, TextEmbeddingsAreNormalisedAndBatchInvariant) {
   auto e8 = m8->EmbedTexts(texts);
   ASSERT_TRUE(e8.ok());
   for (size_t i = 0; i < texts.size(); ++i) EXPECT_NEAR(Dot((*e1)[i], (*e8)[i]), 1.0, 1e-5);
+}
+
+TEST_F(ClipModelTest, ThreadCountAndSimdLevelDoNotChangeEmbeddings) {
+  const std::vector<std::string> texts = {"a dog", "a much longer text about a blue car", "x"};
+  std::vector<float> pixels(static_cast<size_t>(5) * 3 * kImage * kImage);
+  std::mt19937 rng(5);
+  std::normal_distribution<float> nd;
+  for (float& x : pixels) x = nd(rng);
+  const linalg::SimdLevel saved = linalg::ActiveSimdLevel();
+  std::vector<std::vector<float>> ref_t, ref_i;
+  for (linalg::SimdLevel level : {linalg::SimdLevel::kScalar, linalg::SimdLevel::kAvx2}) {
+    linalg::SetActiveSimdLevel(level);
+    for (int threads : {1, 3}) {
+      auto m = LoadOk({threads, 4});
+      ASSERT_TRUE(m);
+      auto t = m->EmbedTexts(texts);
+      auto i = m->EmbedPixels(pixels.data(), 5);
+      ASSERT_TRUE(t.ok() && i.ok());
+      if (ref_t.empty()) {
+        ref_t = *t;
+        ref_i = *i;
+        continue;
+      }
+      for (size_t k = 0; k < texts.size(); ++k) EXPECT_NEAR(Dot(ref_t[k], (*t)[k]), 1.0, 1e-6);
+      for (size_t k = 0; k < 5; ++k) EXPECT_NEAR(Dot(ref_i[k], (*i)[k]), 1.0, 1e-6);
+    }
+  }
+  linalg::SetActiveSimdLevel(saved);
+  EXPECT_LT(Dot(ref_i[0], ref_i[1]), 0.9999);
 }
 
 TEST_F(ClipModelTest, TokenIdsAreChecked) {
