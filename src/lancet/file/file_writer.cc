@@ -4,6 +4,7 @@
 
 #include <google/protobuf/any.pb.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "encodings_v2_0.pb.h"
@@ -149,12 +150,26 @@ Status FileWriter::Write(const RecordBatch& batch) {
 
 Result<FileWriteSummary> FileWriter::Finish() {
   if (finished_) return Status::InvalidArgument("file writer already finished");
+  // The encoders' last pages are written largest field first, so that the bytes just before the
+  // metadata belong to the narrowest fields: a reader's speculative tail read fetches them
+  // whatever it projects, and a wide column (images) there would be fetched by every open.
+  std::vector<std::vector<std::vector<encoding::EncodedPage>>> last(encoders_.size());
+  std::vector<std::pair<int64_t, size_t>> order;  // (bytes, field)
   for (size_t i = 0; i < encoders_.size(); ++i) {
-    std::vector<std::vector<encoding::EncodedPage>> pages(encoders_[i]->num_columns());
-    Status st = encoders_[i]->Finish(&pages);
+    last[i].resize(encoders_[i]->num_columns());
+    Status st = encoders_[i]->Finish(&last[i]);
     if (!st.ok()) return st.WithContext("column '" + schema_.fields[i].name + "'");
-    LANCET_RETURN_NOT_OK(WritePages(i, &pages));
+    int64_t bytes = 0;
+    for (const auto& column : last[i]) {
+      for (const encoding::EncodedPage& page : column) {
+        for (const Buffer& b : page.buffers) bytes += b.size();
+      }
+    }
+    order.emplace_back(bytes, i);
   }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [bytes, i] : order) LANCET_RETURN_NOT_OK(WritePages(i, &last[i]));
   // Global buffer 0: the FileDescriptor.
   lance::file::FileDescriptor fd;
   LANCET_RETURN_NOT_OK(SchemaToProto(schema_, fd.mutable_schema()->mutable_fields(),
