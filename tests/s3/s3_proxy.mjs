@@ -15,6 +15,10 @@
 //  * Faults on demand (POST /__lancet/faults): answer 503 SlowDown, drop the connection before
 //    forwarding, drop it after the server has applied the request (the client cannot tell
 //    whether its write happened), or stall before answering (client time-outs).
+//  * Injected latency (`latency_ms` in the same JSON): every S3 request waits that long before
+//    it is handled, so clients on the same server pay the same per-request latency, and
+//    `sequential_round_trips` in the stats counts requests that arrived while no other S3
+//    request was in flight (the latency-bound steps of a client's workload).
 //
 // Control endpoints live under /__lancet/ and are neither signed, counted nor faulted.
 import crypto from 'node:crypto';
@@ -157,13 +161,18 @@ function newStats() {
     signature_failures: 0,
     injected: { slowdown: 0, drop_before: 0, drop_after: 0, stall: 0 },
     gets: [],       // {key, range} of every GET, in arrival order (bounded)
+    // Requests that arrived while no other S3 request was in flight (from arrival of the
+    // request head to the end of the response).
+    sequential_round_trips: 0,
+    requests_log: [],  // {kind, key, range, round_trip} of every request (bounded)
   };
 }
 
 function newFaults() {
   // Counts are "the next N matching requests"; percentages use a seeded generator.
   return { slowdown_count: 0, slowdown_percent: 0, drop_before_count: 0, drop_after_count: 0,
-           drop_percent: 0, stall_count: 0, stall_ms: 0, kinds: null, seed: 1 };
+           drop_percent: 0, drop_after_percent: 0, stall_count: 0, stall_ms: 0, kinds: null,
+           seed: 1, latency_ms: 0 };
 }
 
 /// Start the proxy. Returns {server, port, close()}.
@@ -182,6 +191,7 @@ export async function startProxy({ target, port = 0, host = '127.0.0.1', secrets
     return rngState / 4294967296;
   };
   const keyLocks = new Map();  // key -> promise chain of conditional PUTs
+  let inFlight = 0;             // S3 requests received and not yet answered
 
   function count(kind, field, n) {
     const k = (stats.by_kind[kind] ??= { requests: 0, bytes_in: 0, bytes_out: 0 });
@@ -273,9 +283,14 @@ export async function startProxy({ target, port = 0, host = '127.0.0.1', secrets
     res.end();
   }
 
-  async function handle(req, res, body) {
+  async function handle(req, res, body, roundTrip) {
     if (req.url.startsWith(CONTROL_PREFIX)) return handleControl(req, res, body);
     const kind = classify(req.method, req.url, req.headers);
+    if (stats.requests_log.length < 100000) {
+      stats.requests_log.push({ kind, key: req.url.split('?')[0],
+                                range: req.headers['range'] || null, round_trip: roundTrip });
+    }
+    if (faults.latency_ms > 0) await new Promise(r => setTimeout(r, faults.latency_ms));
     stats.requests++;
     stats.bytes_in += body.length;
     count(kind, 'requests', 1);
@@ -308,6 +323,9 @@ export async function startProxy({ target, port = 0, host = '127.0.0.1', secrets
     let dropAfter = false;
     if (matches(kind) && faults.drop_after_count > 0) {
       faults.drop_after_count--;
+      dropAfter = true;
+    } else if (matches(kind) && faults.drop_after_percent > 0 &&
+               random() * 100 < faults.drop_after_percent) {
       dropAfter = true;
     }
 
@@ -360,10 +378,23 @@ export async function startProxy({ target, port = 0, host = '127.0.0.1', secrets
     // A client that timed out or a connection we dropped on purpose: nothing to report.
     req.on('error', () => {});
     res.on('error', () => {});
+    // Round trips: an S3 request whose head arrives while none is in flight starts a new one.
+    let roundTrip = null;
+    if (!req.url.startsWith(CONTROL_PREFIX)) {
+      if (inFlight === 0) stats.sequential_round_trips++;
+      roundTrip = stats.sequential_round_trips;
+      inFlight++;
+      let done = false;
+      const finish = () => {
+        if (!done) { done = true; inFlight--; }
+      };
+      res.on('finish', finish);
+      res.on('close', finish);
+    }
     const chunks = [];
     req.on('data', c => chunks.push(c));
     req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks)).catch(err => {
+      handle(req, res, Buffer.concat(chunks), roundTrip).catch(err => {
         if (!res.headersSent) {
           res.writeHead(500);
           res.end(String(err && err.stack));

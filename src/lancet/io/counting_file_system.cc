@@ -24,11 +24,17 @@ struct CountingFileSystem::ReadLog {
 
 namespace {
 
-// Times one request and records it when it goes out of scope.
+// Times one request (Done records it) and brackets it with BeginRequest/EndRequest, so that
+// sequential round trips are counted on every backend.
 class RequestTimer {
  public:
   RequestTimer(IoStats* stats, IoKind kind)
-      : stats_(stats), kind_(kind), start_(internal::MonotonicNanos()) {}
+      : stats_(stats), kind_(kind), start_(internal::MonotonicNanos()) {
+    stats_->BeginRequest();
+  }
+  ~RequestTimer() { stats_->EndRequest(); }
+  RequestTimer(const RequestTimer&) = delete;
+  RequestTimer& operator=(const RequestTimer&) = delete;
   int64_t Elapsed() const { return internal::MonotonicNanos() - start_; }
   void Done(const Status& st, int64_t bytes_read = 0, int64_t bytes_written = 0) {
     bool ok = st.ok();
@@ -85,7 +91,9 @@ class CountingOutputStream : public OutputStreamWrapper {
   Status Close() override {
     if (base()->closed()) return base()->Close();
     int64_t start = internal::MonotonicNanos();
+    stats_->BeginRequest();  // the whole upload counts as one round trip, made at Close
     Status st = base()->Close();
+    stats_->EndRequest();
     latency_ns_ += internal::MonotonicNanos() - start;
     stats_->Record(IoKind::kPut, 0, st.ok() ? bytes_ : 0, latency_ns_, st.ok());
     return st;
@@ -139,6 +147,14 @@ Result<std::vector<FileInfo>> CountingFileSystem::List(const std::string& prefix
                                                        bool recursive) {
   RequestTimer t(stats_.get(), IoKind::kList);
   Result<std::vector<FileInfo>> r = base()->List(prefix_dir, recursive);
+  t.Done(r.status());
+  return r;
+}
+
+Result<std::vector<FileInfo>> CountingFileSystem::ListFirst(const std::string& prefix_dir,
+                                                            int64_t max_entries) {
+  RequestTimer t(stats_.get(), IoKind::kList);
+  Result<std::vector<FileInfo>> r = base()->ListFirst(prefix_dir, max_entries);
   t.Done(r.status());
   return r;
 }
@@ -197,7 +213,9 @@ Status CountingFileSystem::DeleteFile(const std::string& path) {
 Status CountingFileSystem::DeleteFiles(const std::vector<std::string>& paths) {
   if (paths.empty()) return Status::OK();
   int64_t start = internal::MonotonicNanos();
+  stats_->BeginRequest();  // one batch: one round trip here, however the base splits it
   Status st = base()->DeleteFiles(paths);
+  stats_->EndRequest();
   int64_t per_path = (internal::MonotonicNanos() - start) / static_cast<int64_t>(paths.size());
   for (size_t i = 0; i < paths.size(); ++i) {
     stats_->Record(IoKind::kDelete, 0, 0, per_path, st.ok());

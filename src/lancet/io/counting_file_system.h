@@ -18,7 +18,9 @@
 //   delete         DeleteFile, DeleteDir, and one per path of DeleteFiles.
 //   rename         Rename.
 // Bytes are counted only for requests that succeed. GetSize, WillNeed and OpenOutputStream
-// record nothing.
+// record nothing. Every counted call is bracketed by IoStats::BeginRequest/EndRequest (an
+// OutputStream at Close, DeleteFiles once for the batch), so `sequential_round_trips` counts
+// the calls that began while no other counted call was in flight, on any backend.
 //
 // Optionally (set_read_log_enabled) every get is also appended to a log of (path, offset,
 // length) that tests can inspect to check coalescing and access patterns.
@@ -61,6 +63,8 @@ class CountingFileSystem : public FileSystemWrapper {
   Result<FileInfo> GetFileInfo(const std::string& path) override;
   Result<bool> Exists(const std::string& path) override;
   Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) override;
+  Result<std::vector<FileInfo>> ListFirst(const std::string& prefix_dir,
+                                          int64_t max_entries) override;
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path) override;
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path,
                                                           int64_t known_size) override;

@@ -250,6 +250,42 @@ TEST(SlowFileSystemTest, AddsLatencyPerRequestAndOverlapsParallelReads) {
   EXPECT_EQ(counting->stats()->Snapshot()[IoKind::kGet].requests, 3 + 6 + 6);
 }
 
+// CountingFileSystem brackets every counted call, so round trips are counted on any backend:
+// dependent calls one each, the physical requests of one ReadMany (issued in parallel, each
+// held 50 ms by the slow layer below) as one, an output stream once at Close.
+TEST(CountingRoundTripsTest, CountsSequentialRoundTrips) {
+  auto slow = std::make_shared<SlowFileSystem>(std::make_shared<MemoryFileSystem>(),
+                                               SlowFileSystemOptions::FixedLatency(50));
+  CountingFileSystem fs(slow);
+  Buffer data = PatternBuffer(10 * 1000 * 1000);
+  LANCET_IO_ASSERT_OK(fs.WriteFile("/f", data));
+  {
+    LANCET_IO_ASSIGN_OR_FAIL(auto out, fs.OpenOutputStream("/g"));
+    LANCET_IO_ASSERT_OK(out->Write(data.data(), 100));
+    LANCET_IO_ASSERT_OK(out->Write(data.data(), 100));
+    LANCET_IO_ASSERT_OK(out->Close());
+  }
+  IoStatsSnapshot s = fs.stats()->Snapshot();
+  EXPECT_EQ(s.sequential_round_trips, 2);
+  LANCET_IO_ASSIGN_OR_FAIL(auto f, fs.OpenInputFile("/f", data.size()));
+  for (int i = 0; i < 3; ++i) {
+    LANCET_IO_ASSIGN_OR_FAIL(Buffer b, f->ReadAt(i * 1000000, 10));
+  }
+  EXPECT_EQ(fs.stats()->Snapshot().Since(s).sequential_round_trips, 3);
+  std::vector<ReadRange> ranges;
+  for (int i = 0; i < 6; ++i) ranges.push_back({i * 1000000, 10});
+  LANCET_IO_ASSIGN_OR_FAIL(std::vector<Buffer> warm, f->ReadMany(ranges));  // thread pool
+  s = fs.stats()->Snapshot();
+  LANCET_IO_ASSIGN_OR_FAIL(std::vector<Buffer> got, f->ReadMany(ranges));
+  IoStatsSnapshot d = fs.stats()->Snapshot().Since(s);
+  EXPECT_EQ(d[IoKind::kGet].requests, 6);
+  EXPECT_EQ(d.sequential_round_trips, 1) << "six parallel requests held 50 ms each overlap";
+  s = fs.stats()->Snapshot();
+  LANCET_IO_ASSERT_OK(fs.DeleteFiles({"/f", "/g"}));
+  LANCET_IO_ASSIGN_OR_FAIL(auto listing, fs.List("/", false));
+  EXPECT_EQ(fs.stats()->Snapshot().Since(s).sequential_round_trips, 2);
+}
+
 TEST(SlowFileSystemTest, BandwidthCap) {
   SlowFileSystemOptions o;
   o.bandwidth_bytes_per_sec = 10e6;  // 10 MB/s: 1 MB takes 100 ms

@@ -225,6 +225,12 @@ Result<std::vector<FileInfo>> FaultInjectionFileSystem::List(const std::string& 
   return base()->List(prefix_dir, recursive);
 }
 
+Result<std::vector<FileInfo>> FaultInjectionFileSystem::ListFirst(const std::string& prefix_dir,
+                                                                  int64_t max_entries) {
+  LANCET_RETURN_NOT_OK(state_->OnRead("list", prefix_dir));
+  return base()->ListFirst(prefix_dir, max_entries);
+}
+
 Result<std::shared_ptr<RandomAccessFile>> FaultInjectionFileSystem::OpenInputFile(
     const std::string& path) {
   LANCET_RETURN_NOT_OK(state_->OnRead("open", path));

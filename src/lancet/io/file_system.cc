@@ -258,6 +258,12 @@ Status RegisterFileSystemScheme(const std::string& scheme, FileSystemFactory fac
   return SchemeRegistry::Get()->Register(scheme, std::move(factory));
 }
 
+Result<std::vector<FileInfo>> FileSystem::ListFirst(const std::string& prefix_dir,
+                                                    int64_t max_entries) {
+  (void)max_entries;
+  return List(prefix_dir, /*recursive=*/false);
+}
+
 Result<std::vector<FileInfo>> FileSystem::ListTemporaries(const std::string& prefix_dir) {
   return std::vector<FileInfo>();
 }

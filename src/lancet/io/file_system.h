@@ -184,6 +184,13 @@ class FileSystem {
   /// (`prefix_dir + "/" + name`). A missing directory yields an empty list.
   virtual Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) = 0;
 
+  /// \brief List the first entries (in path order) of the non-recursive List(prefix_dir): all
+  /// of them if there are at most `max_entries`, else at least `max_entries`. Object stores
+  /// answer with one LIST page where List fetches every page (the latest V2-named manifest is
+  /// the first entry of `_versions/`). The default calls List.
+  virtual Result<std::vector<FileInfo>> ListFirst(const std::string& prefix_dir,
+                                                  int64_t max_entries);
+
   /// \brief Temporaries the backend created for atomic writes under `prefix_dir` (recursively)
   /// that List hides: after a crash they are garbage for cleanup. Default: none.
   virtual Result<std::vector<FileInfo>> ListTemporaries(const std::string& prefix_dir);

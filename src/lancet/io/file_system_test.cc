@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -163,6 +164,24 @@ TEST_P(FileSystemConformanceTest, List) {
   ASSERT_EQ(infos.size(), 2u);
   EXPECT_TRUE(infos[0].is_dir);
   EXPECT_EQ(infos[1].size, 9);
+}
+
+TEST_P(FileSystemConformanceTest, ListFirstIsAPrefixOfList) {
+  for (const char* f : {"b.txt", "a.txt", "d.txt", "c/x.txt"}) {
+    LANCET_IO_ASSERT_OK(fs_->WriteFile(P(f), StringBuffer(f)));
+  }
+  LANCET_IO_ASSIGN_OR_FAIL(std::vector<FileInfo> all, fs_->List(root_, false));
+  for (int64_t n : {1, 2, 4, 10}) {
+    LANCET_IO_ASSIGN_OR_FAIL(std::vector<FileInfo> first, fs_->ListFirst(root_, n));
+    ASSERT_GE(static_cast<int64_t>(first.size()), std::min<int64_t>(n, all.size())) << n;
+    ASSERT_LE(first.size(), all.size());
+    for (size_t i = 0; i < first.size(); ++i) {
+      EXPECT_EQ(first[i].path, all[i].path) << n;
+      EXPECT_EQ(first[i].is_dir, all[i].is_dir) << n;
+    }
+  }
+  LANCET_IO_ASSIGN_OR_FAIL(std::vector<FileInfo> none, fs_->ListFirst(P("missing"), 5));
+  EXPECT_TRUE(none.empty());
 }
 
 TEST_P(FileSystemConformanceTest, OutputStreamPublishesOnClose) {

@@ -79,6 +79,10 @@ class FileSystemWrapper : public FileSystem {
   Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) override {
     return base_->List(prefix_dir, recursive);
   }
+  Result<std::vector<FileInfo>> ListFirst(const std::string& prefix_dir,
+                                          int64_t max_entries) override {
+    return base_->ListFirst(prefix_dir, max_entries);
+  }
   Result<std::vector<FileInfo>> ListTemporaries(const std::string& prefix_dir) override {
     return base_->ListTemporaries(prefix_dir);
   }

@@ -132,6 +132,10 @@ class S3FileSystem : public FileSystem {
   Capabilities capabilities() const override;
   Result<FileInfo> GetFileInfo(const std::string& path) override;
   Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) override;
+  /// One LIST page (max-keys = min(max_entries, list_page_size), more pages only while fewer
+  /// than max_entries entries came back).
+  Result<std::vector<FileInfo>> ListFirst(const std::string& prefix_dir,
+                                          int64_t max_entries) override;
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path) override;
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path,
                                                           int64_t known_size) override;

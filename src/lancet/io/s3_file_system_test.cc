@@ -189,6 +189,17 @@ TEST_F(S3FileSystemTest, ListPaginates) {
                              [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; }));
   // The client's own counters agree with the server's.
   EXPECT_EQ(fs->stats()->Snapshot()[IoKind::kList].requests, 5 + 5);
+  // ListFirst stops after the page that holds the first n entries.
+  LANCET_IO_ASSERT_OK(server_->ResetStats());
+  LANCET_IO_ASSIGN_OR_FAIL(std::vector<FileInfo> first, fs->ListFirst(P("pages"), 7));
+  EXPECT_EQ(Kind(ServerStats(), "list"), 1);
+  ASSERT_GE(first.size(), 7u);  // s3rver may add common prefixes beyond max-keys
+  for (size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].path, flat[i].path);
+  LANCET_IO_ASSIGN_OR_FAIL(first, fs->ListFirst(P("pages"), 20));
+  EXPECT_LE(Kind(ServerStats(), "list"), 1 + 3);
+  EXPECT_LT(Kind(ServerStats(), "list"), 1 + 5);  // not every page
+  ASSERT_GE(first.size(), 20u);
+  for (size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].path, flat[i].path);
 }
 
 TEST_F(S3FileSystemTest, OutputStreamSinglePut) {

@@ -139,6 +139,12 @@ Result<std::vector<FileInfo>> SlowFileSystem::List(const std::string& prefix_dir
   return base()->List(prefix_dir, recursive);
 }
 
+Result<std::vector<FileInfo>> SlowFileSystem::ListFirst(const std::string& prefix_dir,
+                                                        int64_t max_entries) {
+  Sleep(0);
+  return base()->ListFirst(prefix_dir, max_entries);
+}
+
 Result<std::shared_ptr<RandomAccessFile>> SlowFileSystem::OpenInputFile(const std::string& path) {
   Sleep(0);
   LANCET_ASSIGN_OR_RETURN(std::shared_ptr<RandomAccessFile> f, base()->OpenInputFile(path));

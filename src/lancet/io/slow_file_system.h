@@ -63,6 +63,8 @@ class SlowFileSystem : public FileSystemWrapper {
   Result<FileInfo> GetFileInfo(const std::string& path) override;
   Result<bool> Exists(const std::string& path) override;
   Result<std::vector<FileInfo>> List(const std::string& prefix_dir, bool recursive) override;
+  Result<std::vector<FileInfo>> ListFirst(const std::string& prefix_dir,
+                                          int64_t max_entries) override;
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path) override;
   Result<std::shared_ptr<RandomAccessFile>> OpenInputFile(const std::string& path,
                                                           int64_t known_size) override;

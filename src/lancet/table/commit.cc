@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -413,25 +414,76 @@ Result<Manifest> BuildManifest(io::FileSystem* fs, const std::string& base, cons
   return m;
 }
 
+LoadedManifest HeldManifest(const Manifest& m, const std::string& path) {
+  LoadedManifest out;
+  out.manifest = m;
+  out.path = path;
+  auto parsed = ParseManifestFileName(BaseName(path));
+  out.naming = parsed ? parsed->second : ManifestNaming::kV2;
+  return out;
+}
+
+namespace {
+
+// Upload the transaction file and the deferred files concurrently (one thread each beyond the
+// caller's); returns once all finished, with the first error.
+Status UploadBeforeManifest(io::FileSystem* fs, const std::string& txn_path,
+                            const std::string& txn_bytes, const std::vector<DeferredFile>& files) {
+  std::vector<Status> results(files.size());
+  std::vector<std::thread> threads;
+  threads.reserve(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto upload = [fs, &files, &results, i] {
+      results[i] = fs->WriteFile(files[i].path, files[i].data);
+    };
+    try {
+      threads.emplace_back(upload);
+    } catch (const std::system_error&) {
+      upload();  // no thread to be had: upload in turn
+    }
+  }
+  Status st = fs->WriteFile(txn_path, Buffer::FromString(txn_bytes));
+  for (std::thread& t : threads) t.join();
+  for (Status& r : results) {
+    if (st.ok() && !r.ok()) st = std::move(r);
+  }
+  return st;
+}
+
+}  // namespace
+
 Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& base,
                                          PendingCommit pending, const CommitOptions& options) {
   Transaction& txn = pending.txn;
   if (txn.uuid.empty()) txn.uuid = UuidToString(NewUuid());
   const std::string txn_name = std::to_string(txn.read_version) + "-" + txn.uuid + ".txn";
+  const std::string txn_path = JoinPath(base, "_transactions/" + txn_name);
   uint64_t checked = txn.read_version;  // transactions up to here are known compatible
+  // The caller's manifest of the read version: the first attempt builds on it without listing.
+  std::optional<LoadedManifest> held = std::move(pending.read_manifest);
+  if (held && held->manifest.version != txn.read_version) held.reset();
+  std::vector<DeferredFile> deferred = std::move(pending.deferred_files);
+  std::optional<std::string> uploaded_txn;  // the transaction file's bytes as last uploaded
   std::mt19937_64 rng(RandomU64());
-  for (int attempt = 0;; ++attempt) {
-    // 1. The latest version, and what was committed since our read version.
+  int attempt = 0;
+  while (true) {
+    // 1. The latest version (or the held one), and what was committed since our read version.
+    const bool optimistic = held.has_value();
     LoadedManifest latest;
-    auto loaded = LoadLatestManifest(fs, base);
-    if (loaded.ok()) {
-      latest = std::move(*loaded);
-    } else if (loaded.status().IsNotFound() && txn.operation == Operation::kOverwrite) {
-      latest.manifest = Manifest();
-      latest.manifest.version = 0;
-      latest.naming = pending.naming;
+    if (optimistic) {
+      latest = std::move(*held);
+      held.reset();
     } else {
-      return loaded.status();
+      auto loaded = LoadLatestManifest(fs, base);
+      if (loaded.ok()) {
+        latest = std::move(*loaded);
+      } else if (loaded.status().IsNotFound() && txn.operation == Operation::kOverwrite) {
+        latest.manifest = Manifest();
+        latest.manifest.version = 0;
+        latest.naming = pending.naming;
+      } else {
+        return loaded.status();
+      }
     }
     uint64_t writer_flags = latest.manifest.writer_feature_flags & ~kReaderFlagsSupported;
     if (writer_flags != 0) {
@@ -450,14 +502,18 @@ Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& 
       checked = v;
     }
     const uint64_t version = latest.manifest.version + 1;
-    // 2. The new manifest and the transaction file.
+    // 2. The new manifest; the transaction file (again only if a rebase changed it) and the
+    // deferred data files, all uploaded concurrently and finished before the manifest exists.
     LANCET_ASSIGN_OR_RETURN(Manifest next,
                             BuildManifest(fs, base, latest.manifest, txn, version,
                                           pending.data_storage_version));
     next.transaction_file = txn_name;
     LANCET_ASSIGN_OR_RETURN(std::string txn_bytes, SerializeTransaction(txn));
-    LANCET_RETURN_NOT_OK(fs->WriteFile(JoinPath(base, "_transactions/" + txn_name),
-                                       Buffer::FromString(txn_bytes)));
+    if (!uploaded_txn || *uploaded_txn != txn_bytes) {
+      LANCET_RETURN_NOT_OK(UploadBeforeManifest(fs, txn_path, txn_bytes, deferred));
+      deferred.clear();
+      uploaded_txn = txn_bytes;
+    }
     LANCET_ASSIGN_OR_RETURN(Buffer mbytes, SerializeManifest(next, txn_bytes));
     // 3. Create the version: exactly one writer wins.
     std::string mpath = JoinPath(base, "_versions/" + ManifestFileName(version, latest.naming));
@@ -487,7 +543,10 @@ Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& 
         if (st.IsIOError()) return st;
       }
       if (st.IsIOError()) {
-        if (!existing.ok() && attempt < options.max_retries && st.retryable()) continue;
+        if (!existing.ok() && attempt < options.max_retries && st.retryable()) {
+          ++attempt;
+          continue;
+        }
         if (!existing.ok()) return st;
         // Someone else's manifest is there: a plain conflict.
       }
@@ -495,6 +554,10 @@ Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& 
     if (pending.create_only) {
       return Status::AlreadyExists("a Lance table was created concurrently at " + base);
     }
+    // The held manifest was simply not the latest any more: reload and rebase now. That is what
+    // a commit without a held manifest starts with, so it is neither a retry nor a reason to
+    // back off.
+    if (optimistic && st.IsAlreadyExists()) continue;
     if (attempt >= options.max_retries) {
       return Status::CommitConflict("gave up committing " + std::string(OperationName(txn.operation)) +
                                         " to " + base + " after " + std::to_string(attempt + 1) +
@@ -505,12 +568,67 @@ Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& 
                           options.base_backoff_ms * std::pow(2.0, std::min(attempt, 20)));
     std::uniform_real_distribution<double> jitter(0, cap);
     std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(jitter(rng) * 1000)));
+    ++attempt;
   }
 }
 
+namespace {
+
+// An output stream that keeps the file in memory while it fits the deferral budget and, on
+// Close, hands it to `sink` instead of writing it; a file that outgrows the budget is streamed
+// to `fs` from then on.
+class DeferringOutputStream : public io::OutputStream {
+ public:
+  DeferringOutputStream(io::FileSystem* fs, std::string path, DeferredWrites* sink)
+      : fs_(fs), path_(std::move(path)), sink_(sink) {}
+
+  const std::string& path() const override { return path_; }
+  using io::OutputStream::Write;
+  Status Write(const void* data, size_t n) override {
+    if (closed_) return Status::IOError("write to a closed stream: " + path_);
+    if (!real_ && static_cast<int64_t>(buf_.size() + n) > sink_->budget_bytes) {
+      LANCET_ASSIGN_OR_RETURN(real_, fs_->OpenOutputStream(path_));
+      LANCET_RETURN_NOT_OK(real_->Write(buf_.data(), buf_.size()));
+      std::string().swap(buf_);
+    }
+    if (real_) return real_->Write(data, n);
+    buf_.append(static_cast<const char*>(data), n);
+    return Status::OK();
+  }
+  Result<int64_t> Tell() const override {
+    if (real_) return real_->Tell();
+    return static_cast<int64_t>(buf_.size());
+  }
+  Status Close() override {
+    if (closed_) return Status::OK();
+    closed_ = true;
+    if (real_) return real_->Close();
+    sink_->budget_bytes -= static_cast<int64_t>(buf_.size());
+    sink_->files.push_back(DeferredFile{path_, Buffer::FromString(std::move(buf_))});
+    return Status::OK();
+  }
+  Status Abort() override {
+    closed_ = true;
+    buf_.clear();
+    return real_ ? real_->Abort() : Status::OK();
+  }
+  bool closed() const override { return closed_; }
+
+ private:
+  io::FileSystem* fs_;
+  std::string path_;
+  DeferredWrites* sink_;
+  std::string buf_;
+  std::unique_ptr<io::OutputStream> real_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
 Result<std::vector<Fragment>> WriteDataFiles(io::FileSystem* fs, const std::string& base,
                                              const Schema& schema, const BatchSource& source,
-                                             const WriteOptions& options) {
+                                             const WriteOptions& options,
+                                             DeferredWrites* deferred) {
   file::FileWriterOptions fopts;
   fopts.version = options.data_storage_version;
   fopts.encoder.enable_compression = options.enable_compression;
@@ -544,8 +662,13 @@ Result<std::vector<Fragment>> WriteDataFiles(io::FileSystem* fs, const std::stri
     while (done < batch->num_rows) {
       if (!writer) {
         writer_name = NewDataFileName();
-        LANCET_ASSIGN_OR_RETURN(auto stream,
-                                fs->OpenOutputStream(JoinPath(base, "data/" + writer_name)));
+        const std::string path = JoinPath(base, "data/" + writer_name);
+        std::unique_ptr<io::OutputStream> stream;
+        if (deferred && deferred->budget_bytes > 0) {
+          stream = std::make_unique<DeferringOutputStream>(fs, path, deferred);
+        } else {
+          LANCET_ASSIGN_OR_RETURN(stream, fs->OpenOutputStream(path));
+        }
         LANCET_ASSIGN_OR_RETURN(writer, file::FileWriter::Make(std::move(stream), schema, fopts));
       }
       int64_t room = options.max_rows_per_file - static_cast<int64_t>(rows_in_file);

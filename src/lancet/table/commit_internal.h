@@ -41,6 +41,22 @@ Result<LoadedManifest> LoadLatestManifest(io::FileSystem* fs, const std::string&
 Result<Transaction> LoadTransaction(io::FileSystem* fs, const std::string& base,
                                     const LoadedManifest& m);
 
+/// \brief The held manifest at `path` as a LoadedManifest (naming taken from the file name).
+LoadedManifest HeldManifest(const Manifest& m, const std::string& path);
+
+/// A file encoded in memory whose upload the commit issues together with the transaction file.
+struct DeferredFile {
+  std::string path;
+  Buffer data;
+};
+
+/// Where WriteDataFiles leaves data files small enough to stay in memory until the commit.
+struct DeferredWrites {
+  /// Bytes that may still be held in memory; a file that outgrows it is streamed as usual.
+  int64_t budget_bytes = 8 << 20;
+  std::vector<DeferredFile> files;
+};
+
 /// A transaction on its way to being committed, with what rebasing needs.
 struct PendingCommit {
   Transaction txn;
@@ -52,6 +68,13 @@ struct PendingCommit {
   ManifestNaming naming = ManifestNaming::kV2;
   /// Overwrite: the table's data storage version ("2.0", "2.1", "2.2").
   std::optional<std::string> data_storage_version;
+  /// The manifest of txn.read_version when the caller holds it (a Dataset's own): the first
+  /// attempt commits version read_version + 1 on it without listing. If that version exists by
+  /// then, the commit reloads and rebases as usual.
+  std::optional<LoadedManifest> read_manifest;
+  /// Files the manifest names that are not uploaded yet (see DeferredWrites): uploaded
+  /// concurrently with the transaction file, before any manifest is created.
+  std::vector<DeferredFile> deferred_files;
 };
 
 /// \brief Apply `txn` to `latest` giving the manifest of `version`.
@@ -64,10 +87,12 @@ Result<LoadedManifest> CommitTransaction(io::FileSystem* fs, const std::string& 
                                          PendingCommit pending, const CommitOptions& options);
 
 /// \brief Write batches as data files of new fragments (ids unassigned) for `schema` (with the
-/// table's field ids).
+/// table's field ids). With `deferred`, files that fit its budget are encoded in memory and
+/// left there (not written) for the commit to upload (PendingCommit::deferred_files).
 Result<std::vector<Fragment>> WriteDataFiles(io::FileSystem* fs, const std::string& base,
                                              const Schema& schema, const BatchSource& source,
-                                             const WriteOptions& options);
+                                             const WriteOptions& options,
+                                             DeferredWrites* deferred = nullptr);
 
 /// \brief A BatchSource yielding (moving out) `*batches` in order; `batches` must outlive it.
 BatchSource VectorSource(std::vector<RecordBatch>* batches);

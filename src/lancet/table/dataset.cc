@@ -56,7 +56,22 @@ Result<std::optional<file::ProjectedField>> MapField(const Field& field, const D
 
 Result<VersionInfo> FindLatestVersion(io::FileSystem* fs, const std::string& base) {
   std::string dir = JoinPath(base, "_versions");
-  auto listing = fs->List(dir, /*recursive=*/false);
+  // One LIST page: V2 names ({u64::MAX - version:020}) sort the latest version first, so the
+  // first page suffices unless the table has V1 names (which sort as text, not as numbers) and
+  // more versions than the page holds; then the whole directory is listed.
+  constexpr int64_t kFirstPage = 1000;
+  auto listing = fs->ListFirst(dir, kFirstPage);
+  if (listing.ok() && static_cast<int64_t>(listing->size()) >= kFirstPage) {
+    for (const io::FileInfo& info : *listing) {
+      auto parsed = ParseManifestFileName(BaseName(info.path));
+      if (!parsed) continue;
+      if (parsed->second == ManifestNaming::kV2) {
+        return VersionInfo{parsed->first, 0, info.path};
+      }
+      break;
+    }
+    listing = fs->List(dir, /*recursive=*/false);
+  }
   if (!listing.ok()) {
     if (listing.status().IsNotFound()) {
       return Status::NotFound("no Lance table at " + base + " (missing _versions/)");
@@ -78,22 +93,6 @@ Result<VersionInfo> FindLatestVersion(io::FileSystem* fs, const std::string& bas
   }
   if (!best) return Status::NotFound("no committed version in " + dir);
   return *best;
-}
-
-Result<std::vector<VersionInfo>> Dataset::ListVersions() const {
-  std::string dir = JoinPath(base_, "_versions");
-  LANCET_ASSIGN_OR_RETURN(auto listing, fs_->List(dir, false));
-  std::vector<VersionInfo> out;
-  for (const io::FileInfo& info : listing) {
-    auto parsed = ParseManifestFileName(BaseName(info.path));
-    if (!parsed) continue;
-    LANCET_ASSIGN_OR_RETURN(Buffer bytes, fs_->ReadFile(info.path));
-    LANCET_ASSIGN_OR_RETURN(Manifest m, ParseManifest(bytes, info.path));
-    out.push_back(VersionInfo{parsed->first, m.timestamp_nanos, info.path});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const VersionInfo& a, const VersionInfo& b) { return a.version < b.version; });
-  return out;
 }
 
 Result<std::unique_ptr<Dataset>> Dataset::Open(const std::string& uri, const OpenOptions& options) {

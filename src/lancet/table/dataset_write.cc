@@ -134,6 +134,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Write(const std::string& uri, Schema s
   p.txn.schema = schema;
   p.data_storage_version = encoding::FileVersionName(options.data_storage_version);
   p.txn.fragments = std::move(frags);
+  p.read_manifest = internal::HeldManifest(ds.manifest_, ds.manifest_path_);
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest m,
                           internal::CommitTransaction(ds.fs_.get(), ds.base_, std::move(p),
                                                       options.commit));
@@ -163,6 +164,7 @@ Result<std::unique_ptr<Dataset>> Dataset::CommitAppend(const std::string& uri,
   p.txn.operation = Operation::kAppend;
   p.txn.read_version = ds->version();
   p.txn.fragments = std::move(fragments);
+  p.read_manifest = internal::HeldManifest(ds->manifest_, ds->manifest_path_);
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest m,
                           internal::CommitTransaction(ds->fs_.get(), ds->base_, std::move(p),
                                                       options.commit));
@@ -176,12 +178,18 @@ Result<std::unique_ptr<Dataset>> Dataset::Append(std::vector<RecordBatch> batche
   WriteOptions wo = options;
   LANCET_ASSIGN_OR_RETURN(wo.data_storage_version, TableFileVersion(manifest_, options));
   BatchSource src = VectorSource(&conformed);
+  // Small data files stay in memory and are uploaded by the commit together with the
+  // transaction file; the commit builds on this snapshot's manifest without listing first.
+  internal::DeferredWrites deferred;
   LANCET_ASSIGN_OR_RETURN(std::vector<Fragment> frags,
-                          internal::WriteDataFiles(fs_.get(), base_, manifest_.schema, src, wo));
+                          internal::WriteDataFiles(fs_.get(), base_, manifest_.schema, src, wo,
+                                                   &deferred));
   internal::PendingCommit p;
   p.txn.operation = Operation::kAppend;
   p.txn.read_version = version();
   p.txn.fragments = std::move(frags);
+  p.read_manifest = internal::HeldManifest(manifest_, manifest_path_);
+  p.deferred_files = std::move(deferred.files);
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest m,
                           internal::CommitTransaction(fs_.get(), base_, std::move(p),
                                                       options.commit));
@@ -230,6 +238,7 @@ Result<std::unique_ptr<Dataset>> Dataset::Delete(const std::string& predicate,
     // Nothing matched: Lance commits nothing either.
     return WithManifest(manifest_, manifest_path_);
   }
+  p.read_manifest = internal::HeldManifest(manifest_, manifest_path_);
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest m,
                           internal::CommitTransaction(fs_.get(), base_, std::move(p), options));
   return WithManifest(std::move(m.manifest), std::move(m.path));
@@ -320,6 +329,7 @@ Result<std::unique_ptr<Dataset>> Dataset::CommitIndex(std::vector<IndexMetadata>
     }
     p.txn.removed_indices.push_back(*it);
   }
+  p.read_manifest = internal::HeldManifest(manifest_, manifest_path_);
   LANCET_ASSIGN_OR_RETURN(internal::LoadedManifest m,
                           internal::CommitTransaction(fs_.get(), base_, std::move(p), options));
   return WithManifest(std::move(m.manifest), std::move(m.path));

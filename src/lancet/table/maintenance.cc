@@ -135,24 +135,59 @@ Result<std::unique_ptr<Dataset>> Dataset::Compact(const CompactionOptions& optio
   return WithManifest(std::move(m.manifest), std::move(m.path));
 }
 
+namespace {
+
+struct LoadedVersion {
+  VersionInfo info;
+  Manifest manifest;
+};
+
+// Every committed version of the table, oldest first, with its manifest (one read each).
+Result<std::vector<LoadedVersion>> LoadAllVersions(io::FileSystem* fs, const std::string& base) {
+  LANCET_ASSIGN_OR_RETURN(auto listing, fs->List(JoinPath(base, "_versions"), false));
+  std::vector<LoadedVersion> out;
+  for (const io::FileInfo& info : listing) {
+    auto parsed = ParseManifestFileName(internal::BaseName(info.path));
+    if (!parsed) continue;
+    LANCET_ASSIGN_OR_RETURN(Buffer bytes, fs->ReadFile(info.path));
+    LANCET_ASSIGN_OR_RETURN(Manifest m, ParseManifest(bytes, info.path));
+    out.push_back(LoadedVersion{VersionInfo{parsed->first, m.timestamp_nanos, info.path},
+                                std::move(m)});
+  }
+  std::sort(out.begin(), out.end(), [](const LoadedVersion& a, const LoadedVersion& b) {
+    return a.info.version < b.info.version;
+  });
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<VersionInfo>> Dataset::ListVersions() const {
+  LANCET_ASSIGN_OR_RETURN(std::vector<LoadedVersion> all, LoadAllVersions(fs_.get(), base_));
+  std::vector<VersionInfo> out;
+  out.reserve(all.size());
+  for (LoadedVersion& v : all) out.push_back(std::move(v.info));
+  return out;
+}
+
 Result<CleanupStats> Dataset::Cleanup(const CleanupOptions& options) const {
   CleanupStats stats;
   const int64_t now = internal::NowNanos();
   const int64_t cutoff = now - static_cast<int64_t>(options.older_than_seconds * 1e9);
   // Unreferenced files younger than this may belong to a writer still in flight.
   const int64_t unverified_cutoff = options.delete_unverified ? now : now - 7LL * 24 * 3600 * 1000000000LL;
-  LANCET_ASSIGN_OR_RETURN(std::vector<VersionInfo> versions, ListVersions());
+  LANCET_ASSIGN_OR_RETURN(std::vector<LoadedVersion> versions, LoadAllVersions(fs_.get(), base_));
   if (versions.empty()) return stats;
-  const uint64_t latest = versions.back().version;
+  const uint64_t latest = versions.back().info.version;
   LANCET_ASSIGN_OR_RETURN(auto tags, ListTags());
   std::set<uint64_t> tagged;
   for (const auto& [name, v] : tags) tagged.insert(v);
 
   std::set<std::string> kept_files, kept_dirs, removed_files, removed_dirs;
   std::vector<VersionInfo> removed;
-  for (const VersionInfo& v : versions) {
-    LANCET_ASSIGN_OR_RETURN(Buffer bytes, fs_->ReadFile(v.manifest_path));
-    LANCET_ASSIGN_OR_RETURN(Manifest m, ParseManifest(bytes, v.manifest_path));
+  for (const LoadedVersion& lv : versions) {
+    const VersionInfo& v = lv.info;
+    const Manifest& m = lv.manifest;
     bool keep = v.version == latest || tagged.count(v.version) ||
                 (options.older_than_seconds > 0 && v.timestamp_nanos >= cutoff);
     if (keep) {

@@ -887,11 +887,12 @@ Result<FileInfo> S3FileSystem::GetFileInfo(const std::string& path) {
   return info;
 }
 
-Result<std::vector<FileInfo>> S3FileSystem::List(const std::string& prefix_dir, bool recursive) {
-  std::string key = KeyOf(prefix_dir);
-  std::string prefix = key.empty() ? "" : key + "/";
+namespace {
+
+// The entries of a listed page as List returns them: full paths, markers dropped, sorted.
+std::vector<FileInfo> ListedEntries(const std::string& prefix_dir,
+                                    S3FileSystem::Impl::ListPage page) {
   std::string base = DirSpelling(prefix_dir);
-  LANCET_ASSIGN_OR_RETURN(Impl::ListPage page, impl_->ListKeys(prefix, !recursive));
   std::vector<FileInfo> out;
   out.reserve(page.files.size() + page.dirs.size());
   for (FileInfo& f : page.files) {
@@ -909,6 +910,32 @@ Result<std::vector<FileInfo>> S3FileSystem::List(const std::string& prefix_dir, 
   std::sort(out.begin(), out.end(),
             [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<FileInfo>> S3FileSystem::ListFirst(const std::string& prefix_dir,
+                                                      int64_t max_entries) {
+  if (max_entries <= 0 || max_entries > (1 << 30)) return List(prefix_dir, false);
+  std::string key = KeyOf(prefix_dir);
+  std::string prefix = key.empty() ? "" : key + "/";
+  const int max = static_cast<int>(max_entries);
+  LANCET_ASSIGN_OR_RETURN(Impl::ListPage page, impl_->ListKeys(prefix, true, max));
+  const int64_t raw = static_cast<int64_t>(page.files.size() + page.dirs.size());
+  std::vector<FileInfo> out = ListedEntries(prefix_dir, std::move(page));
+  // Directory markers were dropped: if that left fewer than asked while the page was full, the
+  // listing may go on, and only the whole of it is known to hold the first entries.
+  if (static_cast<int64_t>(out.size()) < max_entries && raw >= max_entries) {
+    return List(prefix_dir, false);
+  }
+  return out;
+}
+
+Result<std::vector<FileInfo>> S3FileSystem::List(const std::string& prefix_dir, bool recursive) {
+  std::string key = KeyOf(prefix_dir);
+  std::string prefix = key.empty() ? "" : key + "/";
+  LANCET_ASSIGN_OR_RETURN(Impl::ListPage page, impl_->ListKeys(prefix, !recursive));
+  return ListedEntries(prefix_dir, std::move(page));
 }
 
 Result<std::shared_ptr<RandomAccessFile>> S3FileSystem::OpenInputFile(const std::string& path) {
