@@ -11,8 +11,12 @@
 // Prints JSON lines, then a table with ratios and the SIMD level.
 //
 //   bench_vector_search [--rows 100000,1000000] [--dim 512] [--queries 50] [--partitions P]
-//                       [--sub-vectors M] [--nprobes 5,10,20,40,80] [--refine 10]
+//                       [--sub-vectors M] [--nprobes 5,10,20,40,80] [--refine 0,10,50,100]
 //                       [--workdir DIR] [--skip-lancedb] [--skip-faiss]
+//                       [--lancedb-build-max-rows N]   (skip LanceDB's index build above N rows;
+//                                                       its flat search still runs)
+// Every record carries the 1-minute load average (/proc/loadavg) at the start and end of the
+// size: on a shared machine, numbers taken under load are indicative only.
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIVFPQ.h>
 #include <sys/wait.h>
@@ -141,6 +145,13 @@ double Recall(const std::vector<std::vector<int64_t>>& truth,
   return total ? hit / total : 0;
 }
 
+double LoadAvg() {
+  std::ifstream f("/proc/loadavg");
+  double l = -1;
+  f >> l;
+  return l;
+}
+
 struct Point {
   std::string engine;
   int nprobes;
@@ -155,7 +166,9 @@ int main(int argc, char** argv) {
   std::vector<int64_t> sizes = {100000, 1000000};
   size_t dim = 512;
   size_t nq = 50;
-  int64_t partitions_opt = 0, sub_vectors = 32, refine = 10;
+  int64_t partitions_opt = 0, sub_vectors = 32;
+  std::vector<int64_t> refine_list = {0, 10, 50, 100};
+  int64_t lancedb_build_max_rows = 1000000;
   std::vector<int64_t> nprobes_list = {5, 10, 20, 40, 80};
   bool skip_lancedb = false, skip_faiss = false;
   std::string workdir = (std::filesystem::temp_directory_path() / "lancet-bench-vector").string();
@@ -168,7 +181,8 @@ int main(int argc, char** argv) {
     else if (k == "--partitions") partitions_opt = std::stoll(next());
     else if (k == "--sub-vectors") sub_vectors = std::stoll(next());
     else if (k == "--nprobes") nprobes_list = ParseList(next());
-    else if (k == "--refine") refine = std::stoll(next());
+    else if (k == "--refine") refine_list = ParseList(next());
+    else if (k == "--lancedb-build-max-rows") lancedb_build_max_rows = std::stoll(next());
     else if (k == "--workdir") workdir = next();
     else if (k == "--skip-lancedb") skip_lancedb = true;
     else if (k == "--skip-faiss") skip_faiss = true;
@@ -188,7 +202,8 @@ int main(int argc, char** argv) {
     const size_t n = static_cast<size_t>(rows);
     const int64_t partitions = partitions_opt > 0 ? partitions_opt : (n >= 1000000 ? 1024 : 256);
     nlohmann::json rec = {{"rows", rows}, {"dim", dim}, {"simd", simd}, {"threads", threads},
-                          {"partitions", partitions}, {"sub_vectors", sub_vectors}};
+                          {"partitions", partitions}, {"sub_vectors", sub_vectors},
+                          {"load_start", LoadAvg()}};
     auto data = Generate(n, dim, 42);
     // Queries: perturbed rows (so they are in-distribution but not stored).
     std::vector<std::vector<float>> queries;
@@ -334,7 +349,8 @@ int main(int argc, char** argv) {
     }
     // LanceDB builds its own index on a copy of the table (same vectors).
     const std::string uri_ldb = workdir + "/bench_" + std::to_string(rows) + "_lancedb.lance";
-    if (!skip_lancedb) {
+    const bool lancedb_build_on = !skip_lancedb && rows <= lancedb_build_max_rows;
+    if (lancedb_build_on) {
       std::filesystem::remove_all(uri_ldb);
       std::filesystem::copy(uri, uri_ldb, std::filesystem::copy_options::recursive);
       std::filesystem::remove_all(uri_ldb + "/_indices");
@@ -363,7 +379,8 @@ int main(int argc, char** argv) {
     // Recall / latency curves.
     std::vector<Point> points;
     for (int64_t np : nprobes_list) {
-      for (int rf : {0, static_cast<int>(refine)}) {
+      for (int64_t rf64 : refine_list) {
+        const int rf = static_cast<int>(rf64);
         std::vector<std::vector<int64_t>> got(nq);
         std::vector<double> ms;
         lancet_search(queries[0], true, static_cast<int>(np), rf, nullptr);
@@ -419,12 +436,15 @@ int main(int argc, char** argv) {
         {"lancedb", {{"p50", Pct(lancedb_flat_ms, 0.5)}, {"p95", Pct(lancedb_flat_ms, 0.95)}}},
         {"faiss", {{"p50", Pct(faiss_flat_ms, 0.5)}, {"p95", Pct(faiss_flat_ms, 0.95)}}}};
     rec["ivf_pq"] = pts;
+    rec["load_end"] = LoadAvg();
     std::cout << rec.dump() << std::endl;
 
     // Table.
     char line[512];
     table << "\n== " << rows << " x " << dim << "  (SIMD " << simd << ", " << threads
-          << " threads, " << partitions << " partitions, " << sub_vectors << " sub-vectors)\n";
+          << " threads, " << partitions << " partitions, " << sub_vectors
+          << " sub-vectors; load average " << rec["load_start"].get<double>() << " -> "
+          << rec["load_end"].get<double>() << ")\n";
     std::snprintf(line, sizeof(line),
                   "memory bandwidth %.1f GB/s -> flat floor %.2f ms\n", bw / 1e9, floor_ms);
     table << line;

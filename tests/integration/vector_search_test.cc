@@ -12,8 +12,13 @@
 #include <random>
 #include <set>
 
+#include <unistd.h>
+
+#include "lancet/index/vector_cache.h"
 #include "lancet/index/vector_search.h"
+#include "lancet/io/counting_file_system.h"
 #include "lancet/table/dataset.h"
+#include "lancet/testing/s3_server_fixture.h"
 #include "test_util.h"
 
 namespace lancet {
@@ -341,6 +346,134 @@ TEST_F(VectorSearchTest, IndexedSearchDeletesAppendsCompaction) {
   ASSERT_TRUE(after.ok());
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ((*after)[0].fragment_ids.size(), (*rebuilt)->manifest().fragments.size());
+}
+
+// The process-wide vector cache keeps decoded columns of immutable data files: rows deleted
+// after a column was cached are still never returned, and an older version (where those rows
+// are live) still finds them.
+TEST_F(VectorSearchTest, WarmCacheHonoursDeletionsAndOlderVersions) {
+  index::ClearVectorCache();
+  VectorSearchOptions o;
+  o.query.assign(Query(3), Query(3) + kDim);
+  o.columns = {"id"};
+  o.k = 20;
+  auto cold = index::VectorSearch(*ds_, o);
+  ASSERT_TRUE(cold.ok()) << cold.status().ToString();
+  const auto before = index::GetVectorCacheStats();
+  EXPECT_GE(before.entries, 3u);
+  auto warm = index::VectorSearch(*ds_, o);
+  ASSERT_TRUE(warm.ok()) << warm.status().ToString();
+  EXPECT_EQ(Ids(*warm), Ids(*cold));
+  EXPECT_GT(index::GetVectorCacheStats().hits, before.hits);
+
+  // Delete the 10 nearest rows: the warm search must skip them.
+  std::vector<int64_t> nearest = Ids(*cold);
+  std::string pred = "id IN (";
+  for (size_t i = 0; i < 10; ++i) pred += (i ? ", " : "") + std::to_string(nearest[i]);
+  pred += ")";
+  auto del = ds_->Delete(pred);
+  if (!del.ok()) SKIP_IF_PENDING(del.status());
+  ASSERT_TRUE(del.ok()) << del.status().ToString();
+  std::set<int64_t> gone(nearest.begin(), nearest.begin() + 10);
+  auto after = index::VectorSearch(**del, o);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  for (int64_t id : Ids(*after)) EXPECT_FALSE(gone.count(id)) << "deleted row " << id;
+  ExpectMatches(BruteForce(data_, o.query.data(), 20, MetricType::kL2,
+                           [&](int64_t id) { return !gone.count(id); }),
+                *after);
+
+  // Fill the cache from the new version (deleted rows not loaded), then search the old one.
+  index::ClearVectorCache();
+  ASSERT_TRUE(index::VectorSearch(**del, o).ok());
+  auto old = index::VectorSearch(*ds_, o);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  ExpectMatches(BruteForce(data_, o.query.data(), 20, MetricType::kL2,
+                           [](int64_t) { return true; }),
+                *old);
+
+  // A zero budget caches nothing and still answers.
+  index::SetVectorCacheCapacity(0);
+  EXPECT_EQ(index::GetVectorCacheStats().entries, 0u);
+  auto uncached = index::VectorSearch(*ds_, o);
+  ASSERT_TRUE(uncached.ok()) << uncached.status().ToString();
+  EXPECT_EQ(Ids(*uncached), Ids(*old));
+  EXPECT_EQ(index::GetVectorCacheStats().entries, 0u);
+  index::SetVectorCacheCapacity(uint64_t{4} << 30);
+}
+
+// Warm indexed search on S3 (issue 4, acceptance 4): on an opened dataset whose index has been
+// used once, a query costs at most 3 sequential round trips and a handful of requests (no
+// manifest, index or deletion-file reads: the PQ codes, deletion vectors and data-file metadata
+// are cached; the refine vectors and the result rows are one parallel take each).
+TEST(VectorSearchS3Test, WarmIndexedSearchRoundTrips) {
+  auto server = testing::SharedS3TestServer();
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const std::string uri =
+      (*server)->Uri("/vector-search-" + std::to_string(getpid()) + "/t.lance");
+  const std::vector<float> data = MakeVectors(2000, 5);
+  {
+    table::WriteOptions wo;
+    wo.max_rows_per_file = 1000;  // 2 fragments
+    auto ds = table::Dataset::Create(uri, TableSchema(), {MakeBatch(data, 0)}, wo);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    index::CreateIndexOptions co;
+    co.column = "vector";
+    co.ivf_pq.num_partitions = 8;
+    co.ivf_pq.num_sub_vectors = 8;
+    co.ivf_pq.max_iters = 10;
+    auto indexed = index::CreateIvfPqIndex(**ds, co);
+    ASSERT_TRUE(indexed.ok()) << indexed.status().ToString();
+    auto del = (*indexed)->Delete("id < 100");  // deletion vectors in play
+    ASSERT_TRUE(del.ok()) << del.status().ToString();
+  }
+  index::ClearVectorCache();
+  auto counting = std::make_shared<std::shared_ptr<io::CountingFileSystem>>();
+  table::OpenOptions oo;
+  oo.wrap_fs = [counting](std::shared_ptr<io::FileSystem> base) {
+    *counting = std::make_shared<io::CountingFileSystem>(std::move(base));
+    return std::static_pointer_cast<io::FileSystem>(*counting);
+  };
+  auto ds = table::Dataset::Open(uri, oo);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ASSERT_TRUE(*counting);
+  auto search = [&](size_t row, bool use_index, io::IoStatsSnapshot* cost) {
+    VectorSearchOptions o;
+    o.query.assign(data.begin() + row * kDim, data.begin() + (row + 1) * kDim);
+    o.columns = {"id", "category"};
+    o.nprobes = 4;
+    o.refine_factor = 3;
+    o.use_index = use_index;
+    index::SearchStats st;
+    const auto before = (*counting)->stats()->Snapshot();
+    auto r = index::VectorSearch(**ds, o, &st);
+    *cost = (*counting)->stats()->Snapshot().Since(before);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (use_index) {
+      EXPECT_EQ(st.index_uuids.size(), 1u);
+    }
+    return r.ok() ? Ids(*r) : std::vector<int64_t>{};
+  };
+  io::IoStatsSnapshot cold, warm;
+  auto first = search(500, true, &cold);  // loads the index, deletion vectors, file metadata
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first[0], 500);
+  for (size_t row : {700, 1300, 1900}) {
+    auto ids = search(row, true, &warm);
+    ASSERT_FALSE(ids.empty());
+    EXPECT_EQ(ids[0], static_cast<int64_t>(row));
+    for (int64_t id : ids) EXPECT_GE(id, 100) << "deleted row returned";
+    EXPECT_LE(warm.sequential_round_trips, 3) << warm.ToJson();
+    EXPECT_LE(warm.Total().requests, 16) << warm.ToJson();
+    EXPECT_LT(warm.Total().requests, cold.Total().requests) << warm.ToJson();
+  }
+  // Warm flat search: the vectors come from the cache, the result rows in one parallel take.
+  io::IoStatsSnapshot flat_cold, flat_warm;
+  search(800, false, &flat_cold);
+  auto flat = search(1200, false, &flat_warm);
+  ASSERT_FALSE(flat.empty());
+  EXPECT_EQ(flat[0], 1200);
+  EXPECT_LE(flat_warm.sequential_round_trips, 3) << flat_warm.ToJson();
+  EXPECT_LT(flat_warm.Total().requests, flat_cold.Total().requests) << flat_warm.ToJson();
 }
 
 }  // namespace

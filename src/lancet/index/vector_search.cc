@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "lancet/core/uuid.h"
+#include "lancet/index/vector_cache.h"
 #include "lancet/linalg/kmeans.h"
 #include "lancet/table/filter.h"
 
@@ -87,8 +88,8 @@ Result<RowMask> LiveRows(const Dataset& ds) {
     std::vector<uint8_t>& b = mask.bits[frag.id];
     b.assign(frag.physical_rows, 1);
     if (frag.deletion_file) {
-      LANCET_ASSIGN_OR_RETURN(std::vector<uint32_t> del, ds.DeletedRows(frag));
-      for (uint32_t d : del) {
+      LANCET_ASSIGN_OR_RETURN(auto del, FragmentDeletedRows(ds, frag));
+      for (uint32_t d : *del) {
         if (d < b.size()) b[d] = 0;
       }
     }
@@ -144,56 +145,6 @@ Status ScanWithAddresses(
   });
 }
 
-/// Rows by address in the given order; falls back to a scan while TakeRowAddresses is missing.
-Result<RecordBatch> TakeAddresses(const Dataset& ds, const std::vector<uint64_t>& addrs,
-                                  const std::vector<std::string>& columns) {
-  auto r = ds.TakeRowAddresses(addrs, columns);
-  if (r.ok() || !r.status().IsNotSupported()) return r;
-  std::unordered_map<uint64_t, int64_t> want;
-  for (uint64_t a : addrs) want.emplace(a, -1);
-  std::vector<std::vector<ArrayPtr>> parts(columns.size());
-  int64_t found = 0;
-  LANCET_RETURN_NOT_OK(ScanWithAddresses(
-      ds, columns, {}, 8192, [&](const RecordBatch& b, const uint64_t* ad) -> Status {
-        std::vector<int64_t> idx;
-        for (int64_t i = 0; i < b.num_rows; ++i) {
-          auto it = want.find(ad[i]);
-          if (it != want.end() && it->second < 0) {
-            it->second = found++;
-            idx.push_back(i);
-          }
-        }
-        if (idx.empty()) return Status::OK();
-        for (size_t c = 0; c < columns.size(); ++c) {
-          int ci = b.schema.FieldIndex(columns[c]);
-          LANCET_ASSIGN_OR_RETURN(ArrayPtr t, TakeArray(b.columns[ci], idx));
-          parts[c].push_back(std::move(t));
-        }
-        return Status::OK();
-      }));
-  std::vector<int64_t> order;
-  for (uint64_t a : addrs) {
-    int64_t p = want[a];
-    if (p < 0) return Status::NotFound("row address " + std::to_string(a) + " not found");
-    order.push_back(p);
-  }
-  RecordBatch out;
-  out.num_rows = static_cast<int64_t>(addrs.size());
-  for (size_t c = 0; c < columns.size(); ++c) {
-    int fi = ds.schema().FieldIndex(columns[c]);
-    out.schema.fields.push_back(ds.schema().fields[fi]);
-    ArrayPtr all;
-    if (parts[c].empty()) {
-      LANCET_ASSIGN_OR_RETURN(all, MakeNullArray(ds.schema().fields[fi].type, 0));
-    } else {
-      LANCET_ASSIGN_OR_RETURN(all, Concatenate(parts[c]));
-    }
-    LANCET_ASSIGN_OR_RETURN(ArrayPtr t, TakeArray(all, order));
-    out.columns.push_back(std::move(t));
-  }
-  return out;
-}
-
 /// Float values of row i of a fixed_size_list<float> column (nullptr for a null row).
 inline const float* VectorAt(const ArrayData& col, int64_t i, size_t dim) {
   if (col.null_count > 0 && col.IsNull(i)) return nullptr;
@@ -209,51 +160,82 @@ std::map<std::string, std::shared_ptr<const IvfPqIndex>>& Cache() {
   return *cache;
 }
 
-/// Exact top-k over the rows of `fragments` (empty = all) that `mask` allows.
-Status FlatSearch(const Dataset& ds, const std::string& column, size_t dim, const float* query,
+/// Exact top-k over the rows of `fragments` (empty = all) that `mask` allows, over the decoded
+/// vectors of the process-wide cache (filled from the files on a miss).
+Status FlatSearch(const Dataset& ds, const Field& field, size_t dim, const float* query,
                   MetricType metric, size_t k, const std::vector<uint64_t>& fragments,
                   const RowMask& mask, int threads, std::vector<ScoredId>* out,
                   uint64_t* rows_compared) {
+  struct Part {
+    uint64_t frag_id;
+    std::shared_ptr<const CachedVectors> vecs;
+    const std::vector<uint8_t>* allowed;
+  };
+  std::vector<Part> parts;
   std::unordered_set<uint64_t> wanted(fragments.begin(), fragments.end());
+  uint64_t total = 0;
+  for (const table::Fragment& frag : ds.manifest().fragments) {
+    if (!wanted.empty() && !wanted.count(frag.id)) continue;
+    auto mit = mask.bits.find(frag.id);
+    if (mit == mask.bits.end() || frag.physical_rows == 0) continue;
+    LANCET_ASSIGN_OR_RETURN(auto vecs, FragmentVectors(ds, frag, field, dim));
+    if (vecs->missing > 0) {
+      // Filled from a version where some rows were deleted; if this version allows one of
+      // them (an older version checked out), read this version's rows instead.
+      bool stale = false;
+      const auto& allowed = mit->second;
+      for (size_t i = 0; i < vecs->num_rows && i < allowed.size(); ++i) {
+        if (allowed[i] && vecs->state[i] == 0) {
+          stale = true;
+          break;
+        }
+      }
+      if (stale) {
+        LANCET_ASSIGN_OR_RETURN(vecs, FragmentVectors(ds, frag, field, dim, /*reload=*/true));
+      }
+    }
+    total += vecs->num_rows;
+    parts.push_back({frag.id, std::move(vecs), &mit->second});
+  }
+  threads = std::max(1, threads);
+  if (total < 16384) threads = 1;
   std::vector<linalg::TopK> tops(threads, linalg::TopK(k));
-  std::vector<float> dist;
-  uint64_t compared = 0;
-  LANCET_RETURN_NOT_OK(ScanWithAddresses(
-      ds, {column}, fragments, 16384, [&](const RecordBatch& b, const uint64_t* ad) -> Status {
-        const ArrayData& col = *b.columns[b.schema.FieldIndex(column)];
-        const size_t n = static_cast<size_t>(b.num_rows);
-        if (n == 0) return Status::OK();
-        if (!wanted.empty() && !wanted.count(ad[0] >> 32) && !wanted.count(ad[n - 1] >> 32)) {
-          return Status::OK();  // (fallback scans only) a fragment we do not search
+  auto work = [&](int t) {
+    constexpr size_t kChunk = 2048;
+    std::vector<float> dist(kChunk);
+    linalg::TopK& top = tops[t];
+    for (const Part& p : parts) {
+      const size_t n = p.vecs->num_rows;
+      const size_t s0 = n * t / threads, e0 = n * (t + 1) / threads;
+      const float* data = p.vecs->values.data();
+      const uint8_t* state = p.vecs->state.data();
+      const uint8_t* allowed = p.allowed->data();
+      const size_t allowed_n = p.allowed->size();
+      for (size_t s = s0; s < e0; s += kChunk) {
+        const size_t e = std::min(e0, s + kChunk);
+        linalg::DistanceBatch(metric, query, data + s * dim, e - s, dim, dist.data());
+        float thr = top.Threshold();
+        for (size_t i = s; i < e; ++i) {
+          const float d = dist[i - s];
+          if (!(d <= thr)) continue;
+          if (state[i] != 1 || i >= allowed_n || !allowed[i]) continue;
+          top.Push(d, (p.frag_id << 32) | i);
+          thr = top.Threshold();
         }
-        dist.resize(n);
-        const float* data = col.children[0]->values_as<float>();
-        auto work = [&](int t) {
-          const size_t s = n * t / threads, e = n * (t + 1) / threads;
-          if (s >= e) return;
-          linalg::DistanceBatch(metric, query, data + s * dim, e - s, dim, dist.data() + s);
-          for (size_t i = s; i < e; ++i) {
-            if (dist[i] > tops[t].Threshold()) continue;
-            if (col.null_count > 0 && col.IsNull(static_cast<int64_t>(i))) continue;
-            if (!wanted.empty() && !wanted.count(ad[i] >> 32)) continue;
-            if (!mask.Allowed(ad[i])) continue;
-            tops[t].Push(dist[i], ad[i]);
-          }
-        };
-        if (threads == 1 || n < 4096) {
-          for (int t = 0; t < threads; ++t) work(t);
-        } else {
-          std::vector<std::thread> pool;
-          for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-          work(0);
-          for (auto& th : pool) th.join();
-        }
-        compared += n;
-        return Status::OK();
-      }));
+      }
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+  }
   for (int t = 1; t < threads; ++t) tops[0].Merge(tops[t]);
   *out = tops[0].Finish();
-  if (rows_compared) *rows_compared += compared;
+  if (rows_compared) *rows_compared += total;
   return Status::OK();
 }
 
@@ -359,6 +341,14 @@ Result<RecordBatch> VectorSearch(const Dataset& ds, const VectorSearchOptions& o
   // Allowed rows: live rows, and the prefilter.
   LANCET_ASSIGN_OR_RETURN(RowMask mask, LiveRows(ds));
   const bool has_filter = !options.filter.empty();
+  std::vector<std::string> out_cols = options.columns;
+  if (out_cols.empty()) {
+    for (const Field& f : ds.schema().fields) out_cols.push_back(f.name);
+  }
+  // Refine candidates taken together with the output columns (one round of reads on object
+  // storage instead of two): rows of `prefetched` by address; columns 1.. are out_cols.
+  RecordBatch prefetched;
+  std::unordered_map<uint64_t, int64_t> prefetched_row;
   if (has_filter && options.prefilter) {
     LANCET_ASSIGN_OR_RETURN(mask, ApplyFilter(ds, options.filter, std::move(mask)));
   }
@@ -380,12 +370,45 @@ Result<RecordBatch> VectorSearch(const Dataset& ds, const VectorSearchOptions& o
     if (options.refine_factor > 0 && !from_index.empty()) {
       std::vector<uint64_t> addrs;
       for (const ScoredId& s : from_index) addrs.push_back(s.id);
-      LANCET_ASSIGN_OR_RETURN(RecordBatch vb, TakeAddresses(ds, addrs, {column}));
-      const ArrayData& col = *vb.columns[0];
+      // Exact distances: from the cached vectors of the fragment when warm, else one take.
+      std::vector<size_t> need;
+      std::unordered_map<uint64_t, std::shared_ptr<const CachedVectors>> warm;
+      for (const table::Fragment& f : ds.manifest().fragments) {
+        if (auto v = PeekFragmentVectors(ds, f, *vc.field)) warm.emplace(f.id, std::move(v));
+      }
       for (size_t i = 0; i < from_index.size(); ++i) {
-        const float* v = VectorAt(col, static_cast<int64_t>(i), dim);
-        from_index[i].distance = v ? linalg::Distance(metric, options.query.data(), v, dim)
-                                   : std::numeric_limits<float>::infinity();
+        const uint64_t a = from_index[i].id;
+        auto it = warm.find(a >> 32);
+        const uint64_t off = a & 0xffffffffu;
+        if (it != warm.end() && off < it->second->num_rows && it->second->state[off] != 0) {
+          from_index[i].distance =
+              it->second->state[off] == 1
+                  ? linalg::Distance(metric, options.query.data(),
+                                     it->second->values.data() + off * dim, dim)
+                  : std::numeric_limits<float>::infinity();
+        } else {
+          need.push_back(i);
+        }
+      }
+      if (!need.empty()) {
+        std::vector<uint64_t> addrs;
+        for (size_t i : need) addrs.push_back(from_index[i].id);
+        std::vector<std::string> take_cols = {column};
+        const bool prefetch = !(has_filter && !options.prefilter);
+        if (prefetch) take_cols.insert(take_cols.end(), out_cols.begin(), out_cols.end());
+        LANCET_ASSIGN_OR_RETURN(RecordBatch vb, TakeRowsCached(ds, addrs, take_cols));
+        if (prefetch) {
+          for (size_t j = 0; j < addrs.size(); ++j) {
+            prefetched_row.emplace(addrs[j], static_cast<int64_t>(j));
+          }
+          prefetched = vb;
+        }
+        const ArrayData& col = *vb.columns[0];
+        for (size_t j = 0; j < need.size(); ++j) {
+          const float* v = VectorAt(col, static_cast<int64_t>(j), dim);
+          from_index[need[j]].distance = v ? linalg::Distance(metric, options.query.data(), v, dim)
+                                           : std::numeric_limits<float>::infinity();
+        }
       }
     }
     candidates = std::move(from_index);
@@ -399,7 +422,7 @@ Result<RecordBatch> VectorSearch(const Dataset& ds, const VectorSearchOptions& o
       std::vector<ScoredId> flat;
       // With segments present, restrict to the uncovered fragments; without, scan everything.
       const std::vector<uint64_t> scope = segments.empty() ? std::vector<uint64_t>{} : flat_frags;
-      LANCET_RETURN_NOT_OK(FlatSearch(ds, column, dim, options.query.data(), metric, k, scope,
+      LANCET_RETURN_NOT_OK(FlatSearch(ds, *vc.field, dim, options.query.data(), metric, k, scope,
                                       mask, threads, &flat, &stats->flat_rows));
       candidates.insert(candidates.end(), flat.begin(), flat.end());
     }
@@ -423,7 +446,7 @@ Result<RecordBatch> VectorSearch(const Dataset& ds, const VectorSearchOptions& o
     for (const ScoredId& s : candidates) addrs.push_back(s.id);
     std::vector<std::string> cols = filter->columns();
     if (cols.empty()) cols.push_back(ds.schema().fields[0].name);
-    LANCET_ASSIGN_OR_RETURN(RecordBatch fb, TakeAddresses(ds, addrs, cols));
+    LANCET_ASSIGN_OR_RETURN(RecordBatch fb, TakeRowsCached(ds, addrs, cols));
     LANCET_ASSIGN_OR_RETURN(std::vector<uint8_t> sel, filter->Evaluate(fb));
     std::vector<ScoredId> kept;
     for (size_t i = 0; i < candidates.size(); ++i) {
@@ -433,15 +456,24 @@ Result<RecordBatch> VectorSearch(const Dataset& ds, const VectorSearchOptions& o
   }
 
   // Output rows.
-  std::vector<std::string> out_cols = options.columns;
-  if (out_cols.empty()) {
-    for (const Field& f : ds.schema().fields) out_cols.push_back(f.name);
-  }
   std::vector<uint64_t> addrs;
   for (const ScoredId& s : candidates) addrs.push_back(s.id);
   RecordBatch out;
-  if (!addrs.empty() && !out_cols.empty()) {
-    LANCET_ASSIGN_OR_RETURN(out, TakeAddresses(ds, addrs, out_cols));
+  bool all_prefetched = !addrs.empty() && !prefetched_row.empty();
+  for (uint64_t a : addrs) {
+    if (!all_prefetched) break;
+    all_prefetched = prefetched_row.count(a) > 0;
+  }
+  if (all_prefetched && !out_cols.empty()) {
+    std::vector<int64_t> rows;
+    for (uint64_t a : addrs) rows.push_back(prefetched_row[a]);
+    for (size_t c = 0; c < out_cols.size(); ++c) {
+      out.schema.fields.push_back(prefetched.schema.fields[c + 1]);
+      LANCET_ASSIGN_OR_RETURN(ArrayPtr t, TakeArray(prefetched.columns[c + 1], rows));
+      out.columns.push_back(std::move(t));
+    }
+  } else if (!addrs.empty() && !out_cols.empty()) {
+    LANCET_ASSIGN_OR_RETURN(out, TakeRowsCached(ds, addrs, out_cols));
   } else {
     for (const std::string& c : out_cols) {
       int fi = ds.schema().FieldIndex(c);
