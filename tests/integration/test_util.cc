@@ -5,10 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <numeric>
 #include <sstream>
 
 #include "lancet/core/json_rows.h"
@@ -112,6 +115,32 @@ std::string DiffBatches(const RecordBatch& expected, const RecordBatch& actual) 
     }
   }
   return "";
+}
+
+RecordBatch SortByInt64Column(const RecordBatch& batch, const std::string& column) {
+  int c = batch.schema.FieldIndex(column);
+  if (c < 0 || batch.num_rows == 0) return batch;
+  std::vector<int64_t> perm(static_cast<size_t>(batch.num_rows));
+  std::iota(perm.begin(), perm.end(), 0);
+  const int64_t* keys = batch.columns[c]->values_as<int64_t>();
+  std::stable_sort(perm.begin(), perm.end(),
+                   [&](int64_t x, int64_t y) { return keys[x] < keys[y]; });
+  RecordBatch out;
+  out.schema = batch.schema;
+  out.num_rows = batch.num_rows;
+  for (const ArrayPtr& col : batch.columns) out.columns.push_back(*TakeArray(col, perm));
+  return out;
+}
+
+std::string LanceDbS3StorageOptions(const std::string& endpoint, const std::string& access_key_id,
+                                    const std::string& secret_access_key,
+                                    const std::string& region) {
+  nlohmann::json o = {{"aws_endpoint", endpoint},
+                      {"aws_access_key_id", access_key_id},
+                      {"aws_secret_access_key", secret_access_key},
+                      {"region", region},
+                      {"allow_http", "true"}};
+  return o.dump();
 }
 
 }  // namespace lancet::testing

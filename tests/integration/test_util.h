@@ -43,6 +43,17 @@ Result<RecordBatch> ParseRows(const Schema& schema, const std::string& jsonl);
 /// \brief Compare two batches column by column; returns "" when equal, else the first difference.
 std::string DiffBatches(const RecordBatch& expected, const RecordBatch& actual);
 
+/// \brief The rows of `batch` sorted by its int64 column `column` (unchanged if there is none).
+/// LanceDB returns rows in row-id order and lancet in fragment order; after a compaction the two
+/// orders legitimately differ, so comparisons sort by a unique key first.
+RecordBatch SortByInt64Column(const RecordBatch& batch, const std::string& column);
+
+/// \brief LanceDB's storage options (JSON object text, for lancedb_tool.mjs --storage-options)
+/// for an S3-compatible endpoint such as the local S3 test server.
+std::string LanceDbS3StorageOptions(const std::string& endpoint, const std::string& access_key_id,
+                                    const std::string& secret_access_key,
+                                    const std::string& region);
+
 }  // namespace lancet::testing
 
 namespace lancet::testing {

@@ -1137,7 +1137,8 @@ async function cmdWrite(args) {
   const { parent, name } = splitTableUri(uri);
   const so = { ...(storageOpts(args) || {}), new_table_data_storage_version: args.version || '2.2' };
   if (args['v1-manifest-paths']) so.new_table_enable_v2_manifest_paths = 'false';
-  const db = await (await lancedb()).connect(parent);
+  const connectOpts = storageOpts(args);
+  const db = await (await lancedb()).connect(parent, connectOpts ? { storageOptions: connectOpts } : undefined);
   const tbl = await db.createTable(name, table, { mode: args.mode || 'create', storageOptions: so });
   console.log(JSON.stringify({ rows: await tbl.countRows(), version: await tbl.version() }));
 }
@@ -1987,7 +1988,10 @@ const USAGE = `usage: node lancedb_tool.mjs COMMAND ...
   gen-bench URI --rows N --dim D [--version 2.2] [--seed S] [--batch 8192]   benchmark table, {"rows","seconds"}
   bench-scan URI [--columns a,b] --reps R                                 timed full scans, {"rows","columns","seconds"}
 URI is a table directory ending in .lance (its parent is the database). --storage-options JSON is
-passed to connect() for dump/schema/search/append/delete/compact/index/bench-scan.`;
+passed to connect() by every table command (dump, dump-all, schema, search, write, append,
+append-each, delete, compact, tag, restore, cleanup, versions, ops, index, gen-bench, bench-scan),
+e.g. '{"aws_endpoint":"http://127.0.0.1:P","aws_access_key_id":"K","aws_secret_access_key":"S",
+"region":"us-east-1","allow_http":"true"}' for an s3:// URI.`;
 
 async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
