@@ -289,7 +289,8 @@ Result<RecordBatch> TakeRowsCached(const Dataset& ds, const std::vector<uint64_t
     std::vector<ArrayPtr> out;  // per output column
   };
   std::vector<Job> jobs;
-  for (auto& [frag_id, rows] : by_frag) {
+  for (auto& [id, rows] : by_frag) {
+    const uint64_t frag_id = id;  // a plain variable: lambdas may not capture bindings (C++20)
     auto it = std::find_if(ds.manifest().fragments.begin(), ds.manifest().fragments.end(),
                            [&](const Fragment& f) { return f.id == frag_id; });
     if (it == ds.manifest().fragments.end()) {
