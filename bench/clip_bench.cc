@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench_util.h"
 #include "lancet/embed/clip_model.h"
 #include "lancet/embed/tokenizer.h"
 
@@ -224,14 +225,8 @@ int main(int argc, char** argv) {
     const std::string cmd = std::string("/usr/bin/python3 ") + LANCET_SOURCE_DIR_DEFAULT +
                             "/tests/embed/clip_torch_bench.py " + model_dir + " --threads " +
                             std::to_string(threads) + " --seconds " + std::to_string(seconds);
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string text_out;
-    if (p) {
-      char buf[4096];
-      size_t n;
-      while ((n = fread(buf, 1, sizeof(buf), p)) > 0) text_out.append(buf, n);
-      pclose(p);
-    }
+    int code = 0;
+    const std::string text_out = lancet::bench::RunCommand(cmd, &code);
     auto tj = nlohmann::json::parse(text_out, nullptr, false);
     if (tj.is_object()) {
       out["torch"] = tj;

@@ -36,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "lancet/index/vector_search.h"
 #include "lancet/linalg/kmeans.h"
 #include "lancet/linalg/simd.h"
@@ -50,20 +51,7 @@ double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-std::string Run(const std::string& cmd, int* code) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) {
-    *code = -1;
-    return out;
-  }
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int st = pclose(p);
-  *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+using lancet::bench::RunCommand;
 
 double Pct(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -320,7 +308,7 @@ int main(int argc, char** argv) {
     std::vector<double> lancedb_flat_ms;
     int code = 0;
     if (!skip_lancedb) {
-      std::string out = Run("node " + tool + " search " + uri + " --column vector --queries " +
+      std::string out = RunCommand("node " + tool + " search " + uri + " --column vector --queries " +
                                 qfile + " -k 10 --bypass-index --reps 1",
                             &code);
       std::istringstream in(out);
@@ -355,7 +343,7 @@ int main(int argc, char** argv) {
       std::filesystem::copy(uri, uri_ldb, std::filesystem::copy_options::recursive);
       std::filesystem::remove_all(uri_ldb + "/_indices");
       // Drop lancet's index from the copy by building LanceDB's with replace=true (same name).
-      std::string out = Run("node " + tool + " index " + uri_ldb + " --column vector --partitions " +
+      std::string out = RunCommand("node " + tool + " index " + uri_ldb + " --column vector --partitions " +
                                 std::to_string(partitions) + " --sub-vectors " +
                                 std::to_string(sub_vectors),
                             &code);
@@ -391,7 +379,7 @@ int main(int argc, char** argv) {
         if (!skip_lancedb && lancedb_build > 0) {
           std::string extra = " --nprobes " + std::to_string(np);
           if (rf) extra += " --refine " + std::to_string(rf);
-          std::string out = Run("node " + tool + " search " + uri_ldb +
+          std::string out = RunCommand("node " + tool + " search " + uri_ldb +
                                     " --column vector --queries " + qfile + " -k 10 --reps 1" +
                                     extra,
                                 &code);

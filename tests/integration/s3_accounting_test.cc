@@ -34,21 +34,13 @@
 #include "lancet/io/file_system.h"
 #include "lancet/table/dataset.h"
 #include "lancet/testing/s3_server_fixture.h"
+#include "test_util.h"
 
 namespace lancet {
 namespace {
 
 using encoding::FileVersion;
 
-#define ASSERT_OK(expr)                                       \
-  do {                                                        \
-    auto _st = (expr);                                        \
-    ASSERT_TRUE(_st.ok()) << #expr << ": " << _st.ToString(); \
-  } while (0)
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                          \
-  auto lhs##_res = (rexpr);                                                       \
-  ASSERT_TRUE(lhs##_res.ok()) << #rexpr << ": " << lhs##_res.status().ToString(); \
-  lhs = std::move(*lhs##_res)
 
 constexpr int64_t kRows = 10000;
 constexpr int32_t kDim = 512;

@@ -127,19 +127,10 @@ class S3Interop : public ::testing::Test {
     return r;
   }
   RecordBatch LanceDbRows(const std::string& extra = "") { return Parse(Node("dump", extra).out); }
-  // lancet's rows, re-materialised through JSON so both sides went through the same conversion.
   RecordBatch LancetRows(std::optional<uint64_t> version = std::nullopt) {
     table::OpenOptions oo;
     oo.version = version;
-    auto ds = Dataset::Open(uri_, oo);
-    EXPECT_TRUE(ds.ok()) << ds.status().ToString();
-    if (!ds.ok()) return {};
-    auto b = (*ds)->ScanAll();
-    EXPECT_TRUE(b.ok()) << b.status().ToString();
-    if (!b.ok()) return {};
-    std::ostringstream js;
-    EXPECT_TRUE(WriteJsonRows(*b, js).ok());
-    return Parse(js.str());
+    return testing::ReadTableThroughJson(uri_, oo, TestSchema());
   }
   size_t LancetFragments() {
     auto ds = Dataset::Open(uri_);

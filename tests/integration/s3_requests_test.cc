@@ -31,25 +31,13 @@
 #include "lancet/table/manifest.h"
 #include "lancet/table/manifest_io.h"
 #include "lancet/testing/s3_server_fixture.h"
+#include "test_util.h"
 
 namespace lancet {
 namespace {
 
 using table::Dataset;
 
-#define ASSERT_OK(expr)                                       \
-  do {                                                        \
-    auto _st = (expr);                                        \
-    ASSERT_TRUE(_st.ok()) << #expr << ": " << _st.ToString(); \
-  } while (0)
-#define S3R_CONCAT_(a, b) a##b
-#define S3R_CONCAT(a, b) S3R_CONCAT_(a, b)
-#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, ...)                            \
-  auto tmp = (__VA_ARGS__);                                                 \
-  ASSERT_TRUE(tmp.ok()) << #__VA_ARGS__ << ": " << tmp.status().ToString(); \
-  lhs = std::move(*tmp)
-#define ASSERT_OK_AND_ASSIGN(lhs, ...) \
-  ASSERT_OK_AND_ASSIGN_IMPL(S3R_CONCAT(_result_, __LINE__), lhs, __VA_ARGS__)
 
 Schema RowSchema() {
   Schema s;

@@ -70,41 +70,17 @@ RecordBatch Parse(const std::string& jsonl) {
   return b.ok() ? *b : RecordBatch{};
 }
 
-// Rows sorted by id (LanceDB returns rows in row-id order, lancet in fragment order; after a
-// compaction the two orders legitimately differ).
-RecordBatch SortById(const RecordBatch& b) {
-  int idc = b.schema.FieldIndex("id");
-  std::vector<int64_t> perm(static_cast<size_t>(b.num_rows));
-  std::iota(perm.begin(), perm.end(), 0);
-  if (idc < 0 || b.num_rows == 0) return b;
-  const int64_t* ids = b.columns[idc]->values_as<int64_t>();
-  std::sort(perm.begin(), perm.end(), [&](int64_t x, int64_t y) { return ids[x] < ids[y]; });
-  RecordBatch out;
-  out.schema = b.schema;
-  out.num_rows = b.num_rows;
-  for (const ArrayPtr& c : b.columns) out.columns.push_back(*TakeArray(c, perm));
-  return out;
-}
-
 RecordBatch LancetRows(const std::string& uri, std::optional<uint64_t> version,
                        std::optional<std::string> tag = std::nullopt) {
   table::OpenOptions oo;
   oo.version = version;
   oo.tag = tag;
-  auto ds = Dataset::Open(uri, oo);
-  EXPECT_TRUE(ds.ok()) << ds.status().ToString();
-  if (!ds.ok()) return {};
-  auto b = (*ds)->ScanAll();
-  EXPECT_TRUE(b.ok()) << b.status().ToString();
-  if (!b.ok()) return {};
-  // Re-materialise through JSON so both sides went through the same conversion.
-  std::ostringstream js;
-  EXPECT_TRUE(WriteJsonRows(*b, js).ok());
-  return Parse(js.str());
+  return testing::ReadTableThroughJson(uri, oo, TestSchema());
 }
 
 void ExpectSameRows(const RecordBatch& lancedb, const RecordBatch& lancet, const std::string& what) {
-  std::string diff = testing::DiffBatches(SortById(lancedb), SortById(lancet));
+  std::string diff = testing::DiffBatches(testing::SortByInt64Column(lancedb, "id"),
+                                          testing::SortByInt64Column(lancet, "id"));
   EXPECT_EQ(diff, "") << what;
 }
 

@@ -117,6 +117,21 @@ std::string DiffBatches(const RecordBatch& expected, const RecordBatch& actual) 
   return "";
 }
 
+RecordBatch ReadTableThroughJson(const std::string& uri, const table::OpenOptions& options,
+                                 const Schema& schema) {
+  auto ds = table::Dataset::Open(uri, options);
+  EXPECT_TRUE(ds.ok()) << ds.status().ToString();
+  if (!ds.ok()) return {};
+  auto b = (*ds)->ScanAll();
+  EXPECT_TRUE(b.ok()) << b.status().ToString();
+  if (!b.ok()) return {};
+  std::ostringstream js;
+  EXPECT_TRUE(WriteJsonRows(*b, js).ok());
+  auto parsed = ParseRows(schema, js.str());
+  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+  return parsed.ok() ? *parsed : RecordBatch{};
+}
+
 RecordBatch SortByInt64Column(const RecordBatch& batch, const std::string& column) {
   int c = batch.schema.FieldIndex(column);
   if (c < 0 || batch.num_rows == 0) return batch;

@@ -5,11 +5,32 @@
 // schema.json + rows.jsonl pairs that describe a table's expected contents.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "lancet/core/array.h"
 #include "lancet/core/result.h"
+#include "lancet/table/dataset.h"
+
+/// Fail the test (return from it) unless the Status `expr` is OK.
+#define ASSERT_OK(expr)                                       \
+  do {                                                        \
+    auto _st = (expr);                                        \
+    ASSERT_TRUE(_st.ok()) << #expr << ": " << _st.ToString(); \
+  } while (0)
+#define LANCET_TEST_CONCAT_(a, b) a##b
+#define LANCET_TEST_CONCAT(a, b) LANCET_TEST_CONCAT_(a, b)
+#define LANCET_TEST_ASSIGN_IMPL_(tmp, lhs, ...)                             \
+  auto tmp = (__VA_ARGS__);                                                 \
+  ASSERT_TRUE(tmp.ok()) << #__VA_ARGS__ << ": " << tmp.status().ToString(); \
+  lhs = std::move(*tmp)
+/// `ASSERT_OK_AND_ASSIGN(auto x, MakeX())` or `ASSERT_OK_AND_ASSIGN(x, MakeX())`: fail the test
+/// unless the Result is OK, else assign its value.
+#define ASSERT_OK_AND_ASSIGN(lhs, ...) \
+  LANCET_TEST_ASSIGN_IMPL_(LANCET_TEST_CONCAT(_result_, __LINE__), lhs, __VA_ARGS__)
 
 namespace lancet::testing {
 
@@ -39,6 +60,12 @@ Result<std::string> ReadFileToString(const std::string& path);
 Result<RecordBatch> LoadExpected(const std::string& schema_path, const std::string& rows_path);
 /// \brief Parse JSON lines against a schema.
 Result<RecordBatch> ParseRows(const Schema& schema, const std::string& jsonl);
+
+/// \brief All rows of the table at `uri` (a version or tag per `options`), written as JSON lines
+/// and parsed back with `schema`, so that they went through the same conversion as rows a peer
+/// tool printed. An empty batch after a (reported) test failure.
+RecordBatch ReadTableThroughJson(const std::string& uri, const table::OpenOptions& options,
+                                 const Schema& schema);
 
 /// \brief Compare two batches column by column; returns "" when equal, else the first difference.
 std::string DiffBatches(const RecordBatch& expected, const RecordBatch& actual);

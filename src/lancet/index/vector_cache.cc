@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "lancet/file/schema.h"
+#include "lancet/table/data_files.h"
 
 namespace lancet::index {
 
@@ -22,11 +23,6 @@ namespace {
 using table::DataFile;
 using table::Dataset;
 using table::Fragment;
-
-std::string JoinPath(const std::string& a, const std::string& b) {
-  if (a.empty() || a.back() == '/') return a + b;
-  return a + "/" + b;
-}
 
 /// One byte budget, LRU over type-erased immutable values.
 class ByteLru {
@@ -117,43 +113,6 @@ ByteLru& Lru() {
 
 /// The data file of `frag` storing `field` and the file columns that hold it (as the table
 /// module maps them), or nullopt.
-struct Mapped {
-  const DataFile* file = nullptr;
-  file::ProjectedField pf;
-};
-
-Result<std::optional<Mapped>> MapField(const Dataset& ds, const Fragment& frag,
-                                       const Field& field) {
-  LANCET_ASSIGN_OR_RETURN(encoding::FileVersion table_version, ds.manifest().FileVersion());
-  for (const DataFile& df : frag.files) {
-    encoding::FileVersion v = table_version;
-    if (df.file_major_version != 0) {
-      LANCET_ASSIGN_OR_RETURN(v, file::VersionFromFooter(
-                                     static_cast<uint16_t>(df.file_major_version),
-                                     static_cast<uint16_t>(df.file_minor_version)));
-    }
-    Schema sub;
-    sub.fields.push_back(field);
-    std::vector<int32_t> ids = file::ColumnFieldIds(sub, v);
-    Mapped m;
-    m.file = &df;
-    m.pf.field = field;
-    size_t found = 0;
-    for (int32_t id : ids) {
-      auto it = std::find(df.fields.begin(), df.fields.end(), id);
-      if (it == df.fields.end()) continue;
-      const size_t i = static_cast<size_t>(it - df.fields.begin());
-      m.pf.columns.push_back(i < df.column_indices.size() ? df.column_indices[i]
-                                                          : static_cast<int>(i));
-      ++found;
-    }
-    if (found == 0) continue;
-    if (found != ids.size()) return std::optional<Mapped>();
-    return std::optional<Mapped>(std::move(m));
-  }
-  return std::optional<Mapped>();
-}
-
 std::string FileKey(const Dataset& ds, const DataFile& df) {
   return ds.base_path() + "|" + df.path + "|" + std::to_string(df.file_size_bytes);
 }
@@ -175,19 +134,12 @@ std::string VectorKey(const Dataset& ds, const Fragment& frag, const Field& fiel
 }
 
 Result<std::shared_ptr<const file::FileReader>> CachedReader(const Dataset& ds,
+                                                             const Fragment& frag,
                                                              const DataFile& df) {
   const std::string key = "f|" + FileKey(ds, df);
   if (auto hit = Lru().Get(key)) return std::static_pointer_cast<const file::FileReader>(hit);
-  const std::string path = JoinPath(ds.base_path(), "data/" + df.path);
-  std::shared_ptr<io::RandomAccessFile> in;
-  file::FileReaderOptions fro;
-  if (df.file_size_bytes > 0) {
-    LANCET_ASSIGN_OR_RETURN(in, ds.fs()->OpenInputFile(path, df.file_size_bytes));
-    fro.known_file_size = static_cast<int64_t>(df.file_size_bytes);
-  } else {
-    LANCET_ASSIGN_OR_RETURN(in, ds.fs()->OpenInputFile(path));
-  }
-  LANCET_ASSIGN_OR_RETURN(std::unique_ptr<file::FileReader> r, file::FileReader::Open(in, fro));
+  LANCET_ASSIGN_OR_RETURN(std::unique_ptr<file::FileReader> r,
+                          table::OpenDataFile(ds.fs().get(), ds.base_path(), df, frag.physical_rows));
   std::shared_ptr<const file::FileReader> shared(std::move(r));
   // Charge roughly the column metadata held by the reader.
   Lru().Put(key, shared, 16 * 1024 + shared->columns().size() * 512);
@@ -288,6 +240,7 @@ Result<RecordBatch> TakeRowsCached(const Dataset& ds, const std::vector<uint64_t
     std::vector<size_t> null_columns;
     std::vector<ArrayPtr> out;  // per output column
   };
+  LANCET_ASSIGN_OR_RETURN(encoding::FileVersion table_version, ds.manifest().FileVersion());
   std::vector<Job> jobs;
   for (auto& [id, rows] : by_frag) {
     const uint64_t frag_id = id;  // a plain variable: lambdas may not capture bindings (C++20)
@@ -308,27 +261,21 @@ Result<RecordBatch> TakeRowsCached(const Dataset& ds, const std::vector<uint64_t
       job.positions.push_back(pos);
     }
     for (size_t c = 0; c < fields.size(); ++c) {
-      LANCET_ASSIGN_OR_RETURN(std::optional<Mapped> m, MapField(ds, *it, *fields[c]));
+      LANCET_ASSIGN_OR_RETURN(std::optional<table::FieldLocation> m,
+                              table::LocateField(*it, *fields[c], table_version));
       if (!m) {
-        // Not stored in this fragment (column added later: nulls) or split: let the table
-        // module handle the whole take.
-        bool any = false;
-        for (const DataFile& df : it->files) {
-          if (std::find(df.fields.begin(), df.fields.end(), fields[c]->id) != df.fields.end()) {
-            any = true;
-          }
-        }
-        if (any) return ds.TakeRowAddresses(addrs, columns);
+        // Not stored in this fragment (a column added later): nulls.
         job.null_columns.push_back(c);
         continue;
       }
+      const DataFile* file = &it->files[m->file_index];
       auto rit = std::find_if(job.reads.begin(), job.reads.end(),
-                              [&](const auto& r) { return r.first == m->file; });
+                              [&](const auto& r) { return r.first == file; });
       if (rit == job.reads.end()) {
-        job.reads.emplace_back(m->file, std::vector<std::pair<file::ProjectedField, size_t>>{});
+        job.reads.emplace_back(file, std::vector<std::pair<file::ProjectedField, size_t>>{});
         rit = job.reads.end() - 1;
       }
-      rit->second.emplace_back(std::move(m->pf), c);
+      rit->second.emplace_back(std::move(m->field), c);
     }
     job.out.resize(fields.size());
     jobs.push_back(std::move(job));
@@ -355,12 +302,7 @@ Result<RecordBatch> TakeRowsCached(const Dataset& ds, const std::vector<uint64_t
   auto run = [&](Task& task) {
     task.status = [&]() -> Status {
       Job& job = *task.job;
-      LANCET_ASSIGN_OR_RETURN(auto reader, CachedReader(ds, *task.df));
-      if (reader->num_rows() != job.frag->physical_rows) {
-        return Status::Corruption(task.df->path + " has " + std::to_string(reader->num_rows()) +
-                                  " rows but the manifest says " +
-                                  std::to_string(job.frag->physical_rows));
-      }
+      LANCET_ASSIGN_OR_RETURN(auto reader, CachedReader(ds, *job.frag, *task.df));
       LANCET_ASSIGN_OR_RETURN(RecordBatch b, reader->Take({task.pf}, job.offsets));
       job.out[task.column] = b.columns[0];
       return Status::OK();

@@ -66,8 +66,8 @@ Result<std::shared_ptr<const std::vector<uint32_t>>> FragmentDeletedRows(
 
 /// \brief Rows by row address, in the given order, read with cached data-file readers (one
 /// footer read per data file per process; the fragments are read in parallel, so a take costs
-/// one round of requests). Does not check deletions (callers pass live rows). Falls back to
-/// Dataset::TakeRowAddresses when a column cannot be mapped simply.
+/// one round of requests). Does not check deletions (callers pass live rows). A field split
+/// across data files is NotSupported, as in Dataset::TakeRowAddresses.
 Result<RecordBatch> TakeRowsCached(const table::Dataset& ds, const std::vector<uint64_t>& addrs,
                                    const std::vector<std::string>& columns);
 

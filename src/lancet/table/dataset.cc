@@ -12,6 +12,7 @@
 #include "lancet/file/schema.h"
 #include "lancet/file/schema_proto_internal.h"
 #include "lancet/table/commit_internal.h"
+#include "lancet/table/data_files.h"
 #include "lancet/table/deletion_file.h"
 #include "lancet/table/filter.h"
 #include "lancet/table/manifest_io.h"
@@ -24,35 +25,58 @@ namespace {
 using internal::BaseName;
 using internal::JoinPath;
 
-// Columns of a projected top-level field within one data file, or an empty vector if the file
-// does not store it.
-Result<std::optional<file::ProjectedField>> MapField(const Field& field, const DataFile& df,
-                                                     encoding::FileVersion version) {
+}  // namespace
+
+Result<std::optional<FieldLocation>> LocateField(const Fragment& fragment, const Field& field,
+                                                 encoding::FileVersion table_version) {
   Schema sub;
   sub.fields.push_back(field);
-  std::vector<int32_t> ids = file::ColumnFieldIds(sub, version);
-  file::ProjectedField pf{field, {}};
-  int found = 0;
-  for (int32_t id : ids) {
-    auto it = std::find(df.fields.begin(), df.fields.end(), id);
-    if (it == df.fields.end()) continue;
-    size_t i = static_cast<size_t>(it - df.fields.begin());
-    if (i >= df.column_indices.size()) {
-      // Older manifests may omit column_indices: columns follow field order.
-      pf.columns.push_back(static_cast<int>(i));
-    } else {
-      pf.columns.push_back(df.column_indices[i]);
+  for (size_t d = 0; d < fragment.files.size(); ++d) {
+    const DataFile& df = fragment.files[d];
+    // Each data file is read in its own format version (a table may mix versions).
+    encoding::FileVersion version = table_version;
+    if (df.file_major_version != 0) {
+      LANCET_ASSIGN_OR_RETURN(version,
+                              file::VersionFromFooter(static_cast<uint16_t>(df.file_major_version),
+                                                      static_cast<uint16_t>(df.file_minor_version)));
     }
-    ++found;
+    const std::vector<int32_t> ids = file::ColumnFieldIds(sub, version);
+    FieldLocation loc{d, file::ProjectedField{field, {}}};
+    for (int32_t id : ids) {
+      auto it = std::find(df.fields.begin(), df.fields.end(), id);
+      if (it == df.fields.end()) continue;
+      const size_t i = static_cast<size_t>(it - df.fields.begin());
+      // Older manifests may omit column_indices: columns follow field order.
+      loc.field.columns.push_back(i < df.column_indices.size() ? df.column_indices[i]
+                                                               : static_cast<int>(i));
+    }
+    if (loc.field.columns.empty()) continue;
+    if (loc.field.columns.size() != ids.size()) {
+      return Status::NotSupported("field '" + field.name + "' is split across data files");
+    }
+    return std::optional<FieldLocation>(std::move(loc));
   }
-  if (found == 0) return std::optional<file::ProjectedField>();
-  if (found != static_cast<int>(ids.size())) {
-    return Status::NotSupported("field '" + field.name + "' is split across data files");
-  }
-  return std::optional<file::ProjectedField>(std::move(pf));
+  return std::optional<FieldLocation>();
 }
 
-}  // namespace
+Result<std::unique_ptr<file::FileReader>> OpenDataFile(io::FileSystem* fs, const std::string& base,
+                                                       const DataFile& df, uint64_t physical_rows) {
+  const std::string path = JoinPath(base, "data/" + df.path);
+  std::shared_ptr<io::RandomAccessFile> in;
+  file::FileReaderOptions fro;
+  if (df.file_size_bytes > 0) {
+    LANCET_ASSIGN_OR_RETURN(in, fs->OpenInputFile(path, df.file_size_bytes));
+    fro.known_file_size = static_cast<int64_t>(df.file_size_bytes);
+  } else {
+    LANCET_ASSIGN_OR_RETURN(in, fs->OpenInputFile(path));
+  }
+  LANCET_ASSIGN_OR_RETURN(std::unique_ptr<file::FileReader> reader, file::FileReader::Open(in, fro));
+  if (reader->num_rows() != physical_rows) {
+    return Status::Corruption(path + " has " + std::to_string(reader->num_rows()) +
+                              " rows but the manifest says " + std::to_string(physical_rows));
+  }
+  return reader;
+}
 
 Result<VersionInfo> FindLatestVersion(io::FileSystem* fs, const std::string& base) {
   std::string dir = JoinPath(base, "_versions");
@@ -195,39 +219,13 @@ class FragmentReader {
     for (const Field& f : schema.fields) {
       int which = -1;
       file::ProjectedField pf{f, {}};
-      for (size_t d = 0; d < frag.files.size(); ++d) {
-        // Each data file is read in its own format version (a table may mix versions).
-        encoding::FileVersion file_version = version;
-        if (frag.files[d].file_major_version != 0) {
-          LANCET_ASSIGN_OR_RETURN(
-              file_version,
-              file::VersionFromFooter(static_cast<uint16_t>(frag.files[d].file_major_version),
-                                      static_cast<uint16_t>(frag.files[d].file_minor_version)));
-        }
-        LANCET_ASSIGN_OR_RETURN(auto mapped, MapField(f, frag.files[d], file_version));
-        if (mapped) {
-          which = static_cast<int>(d);
-          pf = std::move(*mapped);
-          break;
-        }
-      }
-      if (which >= 0 && !r.readers_.count(which)) {
-        const DataFile& df = frag.files[which];
-        std::string path = JoinPath(base, "data/" + df.path);
-        std::shared_ptr<io::RandomAccessFile> in;
-        if (df.file_size_bytes > 0) {
-          LANCET_ASSIGN_OR_RETURN(in, fs->OpenInputFile(path, df.file_size_bytes));
-        } else {
-          LANCET_ASSIGN_OR_RETURN(in, fs->OpenInputFile(path));
-        }
-        file::FileReaderOptions fro;
-        if (df.file_size_bytes > 0) fro.known_file_size = static_cast<int64_t>(df.file_size_bytes);
-        LANCET_ASSIGN_OR_RETURN(r.readers_[which], file::FileReader::Open(in, fro));
-        if (r.readers_[which]->num_rows() != frag.physical_rows) {
-          return Status::Corruption(path + " has " +
-                                    std::to_string(r.readers_[which]->num_rows()) +
-                                    " rows but the manifest says " +
-                                    std::to_string(frag.physical_rows));
+      LANCET_ASSIGN_OR_RETURN(std::optional<FieldLocation> loc, LocateField(frag, f, version));
+      if (loc) {
+        which = static_cast<int>(loc->file_index);
+        pf = std::move(loc->field);
+        if (!r.readers_.count(which)) {
+          LANCET_ASSIGN_OR_RETURN(r.readers_[which],
+                                  OpenDataFile(fs, base, frag.files[which], frag.physical_rows));
         }
       }
       r.plan_.emplace_back(which, std::move(pf));
