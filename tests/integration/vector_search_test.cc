@@ -474,6 +474,40 @@ TEST(VectorSearchS3Test, WarmIndexedSearchRoundTrips) {
   EXPECT_EQ(flat[0], 1200);
   EXPECT_LE(flat_warm.sequential_round_trips, 3) << flat_warm.ToJson();
   EXPECT_LT(flat_warm.Total().requests, flat_cold.Total().requests) << flat_warm.ToJson();
+
+  // Fully warm (the process has searched the column, so its vectors are cached): an indexed
+  // search returning every column, the vector included, with and without refine, reads only
+  // the other columns of the result rows: at most 3 requests in at most 2 round trips, and the
+  // vectors it returns are the stored ones.
+  for (int refine : {0, 3}) {
+    for (size_t row : {600, 1500}) {
+      VectorSearchOptions o;
+      o.query.assign(data.begin() + row * kDim, data.begin() + (row + 1) * kDim);
+      o.nprobes = 4;
+      o.refine_factor = refine;
+      const auto before = (*counting)->stats()->Snapshot();
+      ASSERT_OK_AND_ASSIGN(RecordBatch r, index::VectorSearch(**ds, o));
+      const io::IoStatsSnapshot cost = (*counting)->stats()->Snapshot().Since(before);
+      EXPECT_LE(cost.Total().requests, 3) << "refine " << refine << ": " << cost.ToJson();
+      EXPECT_LE(cost.sequential_round_trips, 2) << "refine " << refine << ": " << cost.ToJson();
+      ASSERT_EQ(r.num_rows, 10);
+      const int vi = r.schema.FieldIndex("vector");
+      const int ii = r.schema.FieldIndex("id");
+      const int ci = r.schema.FieldIndex("category");
+      ASSERT_GE(vi, 0);
+      ASSERT_GE(ii, 0);
+      ASSERT_GE(ci, 0);
+      EXPECT_EQ(r.columns[ii]->values_as<int64_t>()[0], static_cast<int64_t>(row));
+      const float* got = r.columns[vi]->children[0]->values_as<float>();
+      for (int64_t i = 0; i < r.num_rows; ++i) {
+        const int64_t id = r.columns[ii]->values_as<int64_t>()[i];
+        EXPECT_GE(id, 100) << "deleted row returned";
+        EXPECT_EQ(r.columns[ci]->GetView(i), "c" + std::to_string(id % 5));
+        EXPECT_TRUE(std::equal(got + i * kDim, got + (i + 1) * kDim, data.begin() + id * kDim))
+            << "vector of id " << id;
+      }
+    }
+  }
 }
 
 }  // namespace

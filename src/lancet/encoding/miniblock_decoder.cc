@@ -353,6 +353,7 @@ Result<std::vector<ByteRange>> MiniBlockPageDecoder::NextReads() {
     out.push_back(page_.buffers[0]);
     if (has_dict_) out.push_back(page_.buffers[dict_buffer_]);
     if (rep_index_depth_ > 0) out.push_back(page_.buffers[rep_index_buffer_]);
+    for (ByteRange& r : out) r.metadata = true;
     // Zero-length buffers are not read; OnReads() restores them.
     out.erase(
         std::remove_if(out.begin(), out.end(), [](const ByteRange& r) { return r.length == 0; }),

@@ -20,6 +20,9 @@ namespace lancet::encoding {
 struct ByteRange {
   uint64_t offset = 0;
   uint64_t length = 0;
+  /// Page metadata (mini-block chunk sizes, dictionary, repetition index): every read of the
+  /// page needs the same bytes first, so a RangeReader may keep them for the next read.
+  bool metadata = false;
 };
 
 /// Reads byte ranges of one file. Implementations must be thread-safe.

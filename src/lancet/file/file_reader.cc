@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 #include "file.pb.h"
 #include "file2.pb.h"
@@ -94,6 +95,9 @@ Result<std::unique_ptr<FileReader>> FileReader::Open(std::shared_ptr<io::RandomA
 }
 
 Status FileReader::Init(const FileReaderOptions& options) {
+  if (options.page_metadata_cache_bytes > 0) {
+    page_metadata_ = std::make_shared<PageMetadataCache>(options.page_metadata_cache_bytes);
+  }
   if (options.known_file_size >= 0) {
     file_size_ = options.known_file_size;
   } else {
@@ -253,22 +257,54 @@ Result<std::vector<ArrayPtr>> FileReader::Read(const std::vector<ProjectedField>
                                      std::to_string(num_rows_) + " rows");
     }
   }
-  FileRangeReader io(file_);
-  std::vector<ArrayPtr> out;
-  for (const ProjectedField& pf : fields) {
-    std::vector<const ColumnMeta*> cols;
-    for (int c : pf.columns) {
+  std::vector<std::vector<const ColumnMeta*>> cols(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    for (int c : fields[i].columns) {
       if (c < 0 || c >= static_cast<int>(columns_.size())) {
-        return Status::Corruption("field '" + pf.field.name + "' maps to missing column " +
+        return Status::Corruption("field '" + fields[i].field.name + "' maps to missing column " +
                                   std::to_string(c));
       }
-      cols.push_back(&columns_[c]);
+      cols[i].push_back(&columns_[c]);
     }
-    auto arr = encoding::DecodeField(pf.field, version_, cols, rows, &io);
-    if (!arr.ok()) return arr.status().WithContext(path_ + ": column '" + pf.field.name + "'");
-    out.push_back(std::move(*arr));
   }
-  return out;
+  FileRangeReader io(file_, page_metadata_.get());
+  auto decode = [&](size_t i, encoding::RangeReader* reader) -> Result<ArrayPtr> {
+    auto arr = encoding::DecodeField(fields[i].field, version_, cols[i], rows, reader);
+    if (!arr.ok()) return arr.status().WithContext(path_ + ": column '" + fields[i].field.name + "'");
+    return arr;
+  };
+  std::vector<ArrayPtr> out;
+  // Where a request is expensive (object stores: blocks larger than a local disk's), decode the
+  // fields side by side and gather their reads, so each round of reads is one ReadMany over all
+  // fields instead of one per field, one after another.
+  const bool gather = fields.size() > 1 && file_->coalesce_options().hole_size_limit >
+                                               io::Capabilities::kLocalBlockSize;
+  if (!gather) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      LANCET_ASSIGN_OR_RETURN(ArrayPtr a, decode(i, &io));
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+  GatheringRangeReader gathered(&io, fields.size());
+  std::vector<ArrayPtr> arrays(fields.size());
+  std::vector<Status> statuses(fields.size());
+  auto run = [&](size_t i) {
+    Result<ArrayPtr> a = decode(i, &gathered);
+    gathered.Leave();
+    if (a.ok()) {
+      arrays[i] = std::move(*a);
+    } else {
+      statuses[i] = a.status();
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(fields.size() - 1);
+  for (size_t i = 1; i < fields.size(); ++i) threads.emplace_back(run, i);
+  run(0);
+  for (std::thread& t : threads) t.join();
+  for (const Status& st : statuses) LANCET_RETURN_NOT_OK(st);
+  return arrays;
 }
 
 Result<RecordBatch> FileReader::ReadRange(const std::vector<ProjectedField>& fields,

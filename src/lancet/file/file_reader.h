@@ -25,6 +25,8 @@ using encoding::ColumnMeta;
 using encoding::FileVersion;
 using encoding::RowRange;
 
+class PageMetadataCache;
+
 /// The 40-byte footer at the end of every v2 file.
 struct Footer {
   uint64_t column_meta_start = 0;
@@ -56,6 +58,9 @@ struct FileReaderOptions {
   int64_t tail_read_size = 64 * 1024;
   /// Size of the file if known (saves a size request).
   int64_t known_file_size = -1;
+  /// Page metadata (mini-block chunk sizes, dictionaries, repetition indexes) kept across reads
+  /// up to this many bytes, so a second take from the same page needs only its data (0 = off).
+  uint64_t page_metadata_cache_bytes = 8u << 20;
 };
 
 class FileReader {
@@ -106,6 +111,9 @@ class FileReader {
   Schema schema_;
   std::vector<ColumnMeta> columns_;
   std::vector<encoding::ByteRange> global_buffers_;
+  // Page metadata kept across reads (range_reader_internal.h); shared so the reader stays
+  // copyable-by-pointer and const methods can fill it.
+  std::shared_ptr<PageMetadataCache> page_metadata_;
 };
 
 /// \brief Convert (sorted, unique) row indices to ranges of consecutive rows.

@@ -280,13 +280,12 @@ Result<RecordBatch> TakeRowsCached(const Dataset& ds, const std::vector<uint64_t
     job.out.resize(fields.size());
     jobs.push_back(std::move(job));
   }
-  // One task per (fragment, stored field): fields decode one after another inside a reader, so
-  // running them side by side makes the whole take one round of requests.
+  // One task per (fragment, data file), run side by side: the file reader gathers its fields'
+  // reads, so the whole take is one round of requests.
   struct Task {
     Job* job;
     const DataFile* df;
-    file::ProjectedField pf;
-    size_t column;
+    const std::vector<std::pair<file::ProjectedField, size_t>>* fields;
     Status status;
   };
   std::vector<Task> tasks;
@@ -295,16 +294,18 @@ Result<RecordBatch> TakeRowsCached(const Dataset& ds, const std::vector<uint64_t
       LANCET_ASSIGN_OR_RETURN(job.out[c], MakeNullArray(fields[c]->type,
                                                         static_cast<int64_t>(job.offsets.size())));
     }
-    for (auto& [df, pfs] : job.reads) {
-      for (auto& [pf, c] : pfs) tasks.push_back(Task{&job, df, pf, c, Status::OK()});
-    }
+    for (auto& [df, pfs] : job.reads) tasks.push_back(Task{&job, df, &pfs, Status::OK()});
   }
   auto run = [&](Task& task) {
     task.status = [&]() -> Status {
       Job& job = *task.job;
       LANCET_ASSIGN_OR_RETURN(auto reader, CachedReader(ds, *job.frag, *task.df));
-      LANCET_ASSIGN_OR_RETURN(RecordBatch b, reader->Take({task.pf}, job.offsets));
-      job.out[task.column] = b.columns[0];
+      std::vector<file::ProjectedField> pfs;
+      for (const auto& [pf, c] : *task.fields) pfs.push_back(pf);
+      LANCET_ASSIGN_OR_RETURN(RecordBatch b, reader->Take(pfs, job.offsets));
+      for (size_t j = 0; j < task.fields->size(); ++j) {
+        job.out[(*task.fields)[j].second] = b.columns[j];
+      }
       return Status::OK();
     }();
   };

@@ -3,6 +3,7 @@
 #include "lancet/index/vector_search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -200,13 +201,21 @@ Status FlatSearch(const Dataset& ds, const Field& field, size_t dim, const float
   threads = std::max(1, threads);
   if (total < 16384) threads = 1;
   std::vector<linalg::TopK> tops(threads, linalg::TopK(k));
+  // Units of up to kUnit rows, claimed dynamically: a thread the OS preempts (a busy machine)
+  // holds up one unit, not a fixed half of the scan, which keeps the tail latency near the median.
+  constexpr size_t kUnit = 16384;
+  std::vector<std::pair<size_t, size_t>> units;  // (part, first row)
+  for (size_t pi = 0; pi < parts.size(); ++pi) {
+    for (size_t s = 0; s < parts[pi].vecs->num_rows; s += kUnit) units.emplace_back(pi, s);
+  }
+  std::atomic<size_t> next_unit{0};
   auto work = [&](int t) {
     constexpr size_t kChunk = 2048;
     std::vector<float> dist(kChunk);
     linalg::TopK& top = tops[t];
-    for (const Part& p : parts) {
-      const size_t n = p.vecs->num_rows;
-      const size_t s0 = n * t / threads, e0 = n * (t + 1) / threads;
+    for (size_t u = next_unit.fetch_add(1); u < units.size(); u = next_unit.fetch_add(1)) {
+      const Part& p = parts[units[u].first];
+      const size_t s0 = units[u].second, e0 = std::min(p.vecs->num_rows, s0 + kUnit);
       const float* data = p.vecs->values.data();
       const uint8_t* state = p.vecs->state.data();
       const uint8_t* allowed = p.allowed->data();
@@ -254,6 +263,79 @@ Result<RowMask> ApplyFilter(const Dataset& ds, const std::string& text, RowMask 
         }
         return Status::OK();
       }));
+  return out;
+}
+
+
+/// The vector column for `addrs` assembled from the process-wide vector cache (no I/O), or null
+/// when a row's fragment is not cached or the row was not loaded: the caller then reads it.
+Result<ArrayPtr> VectorsFromCache(const Dataset& ds, const Field& field, size_t dim,
+                                  const std::vector<uint64_t>& addrs) {
+  std::unordered_map<uint64_t, std::shared_ptr<const CachedVectors>> frags;
+  for (uint64_t a : addrs) frags.emplace(a >> 32, nullptr);
+  for (const table::Fragment& f : ds.manifest().fragments) {
+    auto it = frags.find(f.id);
+    if (it != frags.end()) it->second = PeekFragmentVectors(ds, f, field);
+  }
+  const size_t n = addrs.size();
+  std::vector<float> values(n * dim, 0.0f);
+  std::vector<uint8_t> validity((n + 7) / 8, 0);
+  int64_t nulls = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::shared_ptr<const CachedVectors>& v = frags[addrs[i] >> 32];
+    const uint64_t off = addrs[i] & 0xffffffffu;
+    if (!v || v->dim != dim || off >= v->num_rows || v->state[off] == 0) return ArrayPtr{};
+    if (v->state[off] == 2) {
+      ++nulls;
+      continue;
+    }
+    std::memcpy(values.data() + i * dim, v->values.data() + off * dim, dim * sizeof(float));
+    validity[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+  }
+  auto child = std::make_shared<ArrayData>();
+  child->type = field.type->value_type();
+  child->length = static_cast<int64_t>(n * dim);
+  child->values = Buffer::Copy(values.data(), static_cast<int64_t>(values.size() * sizeof(float)));
+  auto col = std::make_shared<ArrayData>();
+  col->type = field.type;
+  col->length = static_cast<int64_t>(n);
+  col->null_count = nulls;
+  if (nulls > 0) col->validity = Buffer::FromVector(std::move(validity));
+  col->children.push_back(std::move(child));
+  return ArrayPtr(std::move(col));
+}
+
+/// The result rows' `columns`: the vector column from the cache when every row is there (a warm
+/// search then reads only the other columns), the rest with one parallel take.
+Result<RecordBatch> TakeOutputRows(const Dataset& ds, const std::vector<uint64_t>& addrs,
+                                   const std::vector<std::string>& columns,
+                                   const Field& vector_field, size_t dim) {
+  if (std::find(columns.begin(), columns.end(), vector_field.name) == columns.end()) {
+    return TakeRowsCached(ds, addrs, columns);
+  }
+  LANCET_ASSIGN_OR_RETURN(ArrayPtr vectors, VectorsFromCache(ds, vector_field, dim, addrs));
+  if (!vectors) return TakeRowsCached(ds, addrs, columns);
+  std::vector<std::string> rest;
+  for (const std::string& c : columns) {
+    if (c != vector_field.name) rest.push_back(c);
+  }
+  RecordBatch others;
+  if (!rest.empty()) {
+    LANCET_ASSIGN_OR_RETURN(others, TakeRowsCached(ds, addrs, rest));
+  }
+  RecordBatch out;
+  out.num_rows = static_cast<int64_t>(addrs.size());
+  size_t j = 0;
+  for (const std::string& c : columns) {
+    if (c == vector_field.name) {
+      out.schema.fields.push_back(vector_field);
+      out.columns.push_back(vectors);
+    } else {
+      out.schema.fields.push_back(others.schema.fields[j]);
+      out.columns.push_back(others.columns[j]);
+      ++j;
+    }
+  }
   return out;
 }
 
@@ -473,7 +555,7 @@ Result<RecordBatch> VectorSearch(const Dataset& ds, const VectorSearchOptions& o
       out.columns.push_back(std::move(t));
     }
   } else if (!addrs.empty() && !out_cols.empty()) {
-    LANCET_ASSIGN_OR_RETURN(out, TakeRowsCached(ds, addrs, out_cols));
+    LANCET_ASSIGN_OR_RETURN(out, TakeOutputRows(ds, addrs, out_cols, *vc.field, dim));
   } else {
     for (const std::string& c : out_cols) {
       int fi = ds.schema().FieldIndex(c);

@@ -234,36 +234,49 @@ class FragmentReader {
   }
 
   Result<std::vector<ArrayPtr>> ReadRange(uint64_t start, uint64_t end) const {
-    std::vector<ArrayPtr> out;
-    for (const auto& [which, pf] : plan_) {
-      if (which < 0) {
-        LANCET_ASSIGN_OR_RETURN(ArrayPtr nulls,
-                                MakeNullArray(pf.field.type, static_cast<int64_t>(end - start)));
-        out.push_back(std::move(nulls));
-        continue;
-      }
-      LANCET_ASSIGN_OR_RETURN(auto cols, readers_.at(which)->Read({pf}, {file::RowRange{start, end}}));
-      out.push_back(std::move(cols[0]));
-    }
-    return out;
+    return ReadFields(end - start, [&](const file::FileReader& r,
+                                       const std::vector<file::ProjectedField>& pfs) {
+      return r.Read(pfs, {file::RowRange{start, end}});
+    });
   }
 
   Result<std::vector<ArrayPtr>> Take(const std::vector<uint64_t>& rows) const {
-    std::vector<ArrayPtr> out;
-    for (const auto& [which, pf] : plan_) {
+    return ReadFields(rows.size(), [&](const file::FileReader& r,
+                                       const std::vector<file::ProjectedField>& pfs)
+                                       -> Result<std::vector<ArrayPtr>> {
+      LANCET_ASSIGN_OR_RETURN(RecordBatch b, r.Take(pfs, rows));
+      return std::move(b.columns);
+    });
+  }
+
+ private:
+  // Every field of one data file in one call (the file reader gathers their reads into one round
+  // on object stores); fields no file stores are nulls.
+  template <typename ReadFn>
+  Result<std::vector<ArrayPtr>> ReadFields(uint64_t num_rows, ReadFn&& read) const {
+    std::vector<ArrayPtr> out(plan_.size());
+    std::map<int, std::pair<std::vector<file::ProjectedField>, std::vector<size_t>>> by_file;
+    for (size_t i = 0; i < plan_.size(); ++i) {
+      const auto& [which, pf] = plan_[i];
       if (which < 0) {
-        LANCET_ASSIGN_OR_RETURN(ArrayPtr nulls,
-                                MakeNullArray(pf.field.type, static_cast<int64_t>(rows.size())));
-        out.push_back(std::move(nulls));
+        LANCET_ASSIGN_OR_RETURN(out[i],
+                                MakeNullArray(pf.field.type, static_cast<int64_t>(num_rows)));
         continue;
       }
-      LANCET_ASSIGN_OR_RETURN(RecordBatch b, readers_.at(which)->Take({pf}, rows));
-      out.push_back(std::move(b.columns[0]));
+      by_file[which].first.push_back(pf);
+      by_file[which].second.push_back(i);
+    }
+    for (const auto& [which, group] : by_file) {
+      LANCET_ASSIGN_OR_RETURN(std::vector<ArrayPtr> cols, read(*readers_.at(which), group.first));
+      if (cols.size() != group.second.size()) {
+        return Status::Internal("file reader returned " + std::to_string(cols.size()) +
+                                " columns for " + std::to_string(group.second.size()) + " fields");
+      }
+      for (size_t j = 0; j < cols.size(); ++j) out[group.second[j]] = std::move(cols[j]);
     }
     return out;
   }
 
- private:
   uint64_t num_rows_ = 0;
   std::map<size_t, std::unique_ptr<file::FileReader>> readers_;
   std::vector<std::pair<int, file::ProjectedField>> plan_;
