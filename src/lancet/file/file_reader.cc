@@ -273,7 +273,7 @@ Result<std::vector<ArrayPtr>> FileReader::Read(const std::vector<ProjectedField>
     if (!arr.ok()) return arr.status().WithContext(path_ + ": column '" + fields[i].field.name + "'");
     return arr;
   };
-  std::vector<ArrayPtr> out;
+  std::vector<ArrayPtr> arrays(fields.size());
   // Where a request is expensive (object stores: blocks larger than a local disk's), decode the
   // fields side by side and gather their reads, so each round of reads is one ReadMany over all
   // fields instead of one per field, one after another.
@@ -281,13 +281,11 @@ Result<std::vector<ArrayPtr>> FileReader::Read(const std::vector<ProjectedField>
                                                io::Capabilities::kLocalBlockSize;
   if (!gather) {
     for (size_t i = 0; i < fields.size(); ++i) {
-      LANCET_ASSIGN_OR_RETURN(ArrayPtr a, decode(i, &io));
-      out.push_back(std::move(a));
+      LANCET_ASSIGN_OR_RETURN(arrays[i], decode(i, &io));
     }
-    return out;
+    return arrays;
   }
   GatheringRangeReader gathered(&io, fields.size());
-  std::vector<ArrayPtr> arrays(fields.size());
   std::vector<Status> statuses(fields.size());
   auto run = [&](size_t i) {
     Result<ArrayPtr> a = decode(i, &gathered);
