@@ -428,6 +428,13 @@ class ValuesBuilder {
   /// Placeholder slots (the validity says they are null).
   virtual void AppendNulls(uint64_t n) = 0;
   virtual Result<ArrayPtr> Finish(const BitmapBuilder& validity) = 0;
+  /// Room for `n` more values (a hint: appends grow the buffers as needed anyway). A fixed-width
+  /// builder reserves at most `max_bytes` (the bytes of the pages they come from: page headers
+  /// are not trusted to size allocations).
+  virtual void Reserve(uint64_t n, uint64_t max_bytes) {
+    (void)n;
+    (void)max_bytes;
+  }
   uint64_t length() const { return length_; }
 
  protected:
@@ -478,6 +485,10 @@ class FixedBuilder final : public ValuesBuilder {
     }
     length_ += length;
     return Status::OK();
+  }
+
+  void Reserve(uint64_t n, uint64_t max_bytes) override {
+    if (bits_ != 1) bytes_.Reserve(bytes_.size() + std::min(n * (bits_ / 8), max_bytes));
   }
 
   void AppendNulls(uint64_t n) override {
@@ -585,6 +596,10 @@ class BinaryBuilder final : public ValuesBuilder {
     return Status::OK();
   }
 
+  void Reserve(uint64_t n, uint64_t max_bytes) override {
+    offsets_.reserve(offsets_.size() + std::min(n, max_bytes));  // >= 1 byte per offset read
+  }
+
   void AppendNulls(uint64_t n) override {
     offsets_.insert(offsets_.end(), n, offsets_.back());
     length_ += n;
@@ -660,6 +675,8 @@ class FslBuilder final : public ValuesBuilder {
     return Status::OK();
   }
 
+  void Reserve(uint64_t n, uint64_t max_bytes) override { items_.Reserve(n * dim_, max_bytes); }
+
   void AppendNulls(uint64_t n) override {
     items_.AppendNulls(n * dim_);
     item_validity_.AppendN(true, n * dim_);
@@ -717,6 +734,10 @@ class PackedStructBuilder final : public ValuesBuilder {
     }
     length_ += length;
     return Status::OK();
+  }
+
+  void Reserve(uint64_t n, uint64_t max_bytes) override {
+    for (auto& c : children_) c->Reserve(n, max_bytes);
   }
 
   void AppendNulls(uint64_t n) override {
@@ -1103,6 +1124,7 @@ Result<ArrayPtr> DecodeFieldV21(const Field& field, const std::vector<const Colu
     if (leaf.column == nullptr) return Status::InvalidArgument("null column metadata");
     LANCET_ASSIGN_OR_RETURN(leaf.values, MakeValuesBuilder(leaf.field->type, leaf.name));
     uint64_t page_start = 0;
+    uint64_t wanted_rows = 0, wanted_page_bytes = 0;
     size_t ri = 0;
     for (size_t pi = 0; pi < leaf.column->pages.size(); ++pi) {
       const PageMeta& page = leaf.column->pages[pi];
@@ -1112,9 +1134,13 @@ Result<ArrayPtr> DecodeFieldV21(const Field& field, const std::vector<const Colu
       for (size_t k = ri; k < rows.size() && rows[k].start < page_end; ++k) {
         const uint64_t s = std::max(rows[k].start, page_start);
         const uint64_t e = std::min(rows[k].end, page_end);
-        if (s < e) in_page.push_back(RowRange{s - page_start, e - page_start});
+        if (s < e) {
+          in_page.push_back(RowRange{s - page_start, e - page_start});
+          wanted_rows += e - s;
+        }
       }
       if (!in_page.empty()) {
+        for (const ByteRange& b : page.buffers) wanted_page_bytes += b.length;
         LANCET_ASSIGN_OR_RETURN(
             std::unique_ptr<LeafPageDecoder> d,
             MakeLeafPageDecoder(page, std::move(in_page),
@@ -1129,6 +1155,11 @@ Result<ArrayPtr> DecodeFieldV21(const Field& field, const std::vector<const Colu
       return Status::InvalidArgument("rows up to " + std::to_string(prev_end) +
                                      " requested from field '" + leaf.name + "' which has " +
                                      std::to_string(page_start) + " rows");
+    }
+    // Without a list layer there is one value per row: size the output once instead of growing
+    // it page after page (a 2 GB vector read would otherwise be copied ~log2 times over).
+    if (std::find(leaf.path.begin(), leaf.path.end(), NodeKind::kList) == leaf.path.end()) {
+      leaf.values->Reserve(wanted_rows, wanted_page_bytes);
     }
   }
 

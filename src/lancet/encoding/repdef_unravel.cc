@@ -52,7 +52,19 @@ uint16_t MaxVisibleDef(const std::vector<RepDefLayer>& layers) {
   return n;
 }
 
+void BitmapBuilder::Materialize() {
+  bytes_.assign((length_ + 7) / 8, 0xFF);
+  if ((length_ & 7) != 0) bytes_.back() = static_cast<uint8_t>((1u << (length_ & 7)) - 1);
+  materialized_ = true;
+}
+
 void BitmapBuilder::AppendN(bool valid, uint64_t n) {
+  if (n == 0) return;
+  if (valid && !materialized_) {
+    length_ += n;
+    return;
+  }
+  if (!materialized_) Materialize();
   // Fill the current partial byte bit by bit, then whole bytes.
   while (n > 0 && (length_ & 7) != 0) {
     Append(valid);
@@ -66,13 +78,34 @@ void BitmapBuilder::AppendN(bool valid, uint64_t n) {
 }
 
 void BitmapBuilder::AppendBits(const uint8_t* bits, uint64_t offset, uint64_t n) {
-  for (uint64_t i = 0; i < n; ++i) {
+  uint64_t i = 0;
+  if (!materialized_) {
+    // Count the leading set bits (whole bytes at a time where aligned).
+    while (i < n) {
+      const uint64_t b = offset + i;
+      if ((b & 7) == 0 && n - i >= 8) {
+        if (bits[b >> 3] != 0xFF) break;
+        i += 8;
+      } else {
+        if (((bits[b >> 3] >> (b & 7)) & 1) == 0) break;
+        ++i;
+      }
+    }
+    length_ += i;
+    if (i == n) return;
+  }
+  for (; i < n; ++i) {
     const uint64_t b = offset + i;
     Append((bits[b >> 3] >> (b & 7)) & 1);
   }
 }
 
 void BitmapBuilder::AppendBitmap(const BitmapBuilder& other) {
+  if (!other.materialized_) {
+    AppendN(true, other.length_);
+    return;
+  }
+  if (!materialized_) Materialize();
   if ((length_ & 7) == 0) {
     bytes_.insert(bytes_.end(), other.bytes_.begin(), other.bytes_.end());
     length_ += other.length_;

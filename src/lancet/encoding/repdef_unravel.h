@@ -47,15 +47,20 @@ uint16_t MaxDef(const std::vector<RepDefLayer>& layers);
 /// the innermost list (all layers when there is no list).
 uint16_t MaxVisibleDef(const std::vector<RepDefLayer>& layers);
 
-/// A growable LSB-first validity bitmap. Not thread-safe.
+/// A growable LSB-first validity bitmap. Not thread-safe. Holds no bytes while every bit is set
+/// (a vector column of a million rows has 512 million valid items): the bitmap is materialized
+/// when the first null arrives.
 class BitmapBuilder {
  public:
   void Append(bool valid) {
-    if ((length_ & 7) == 0) bytes_.push_back(0);
-    if (valid) {
-      bytes_.back() |= static_cast<uint8_t>(1u << (length_ & 7));
-    } else {
-      ++null_count_;
+    if (!valid && !materialized_) Materialize();
+    if (materialized_) {
+      if ((length_ & 7) == 0) bytes_.push_back(0);
+      if (valid) {
+        bytes_.back() |= static_cast<uint8_t>(1u << (length_ & 7));
+      } else {
+        ++null_count_;
+      }
     }
     ++length_;
   }
@@ -63,14 +68,18 @@ class BitmapBuilder {
   /// \brief Append bits [offset, offset + n) of an LSB-first bitmap.
   void AppendBits(const uint8_t* bits, uint64_t offset, uint64_t n);
   void AppendBitmap(const BitmapBuilder& other);
-  bool Get(uint64_t i) const { return (bytes_[i >> 3] >> (i & 7)) & 1; }
+  bool Get(uint64_t i) const { return !materialized_ || ((bytes_[i >> 3] >> (i & 7)) & 1); }
   uint64_t length() const { return length_; }
   uint64_t null_count() const { return null_count_; }
   /// \brief The bitmap as a Buffer, or an empty Buffer when every bit is set.
   Buffer Finish() const;
 
  private:
+  /// Write out the all-set bits so far (bits past length_ clear).
+  void Materialize();
+
   std::vector<uint8_t> bytes_;
+  bool materialized_ = false;
   uint64_t length_ = 0;
   uint64_t null_count_ = 0;
 };
