@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "lancet/core/memory.h"
 #include "lancet/embed/clip_model.h"
 #include "lancet/embed/tokenizer.h"
 
@@ -101,6 +102,7 @@ double LayerFlops(double T, double d, double mlp) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lancet::RetainLargeAllocations();  // as the CLI does (lancet/core/memory.h)
   std::string model_dir;
   int threads = 2;
   double seconds = 3.0;

@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_util.h"
+#include "lancet/core/memory.h"
 #include "lancet/core/array_builder.h"
 #include "lancet/index/vector_search.h"
 #include "lancet/io/counting_file_system.h"
@@ -130,6 +131,7 @@ json Summary(const Samples& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lancet::RetainLargeAllocations();  // as the CLI does (lancet/core/memory.h)
   Config cfg;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

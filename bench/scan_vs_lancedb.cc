@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "lancet/core/memory.h"
 #include "lancet/table/dataset.h"
 
 namespace {
@@ -32,6 +33,7 @@ double Median(const std::vector<double>& v) { return lancet::bench::Percentile(v
 }  // namespace
 
 int main(int argc, char** argv) {
+  lancet::RetainLargeAllocations();  // as the CLI does (lancet/core/memory.h)
   int64_t rows = 100000;
   int dim = 128;
   int reps = 5;

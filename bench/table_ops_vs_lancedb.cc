@@ -22,6 +22,7 @@
 #include <numeric>
 
 #include "bench_util.h"
+#include "lancet/core/memory.h"
 #include "lancet/core/json_rows.h"
 #include "lancet/file/file_writer.h"
 #include "lancet/table/dataset.h"
@@ -80,6 +81,7 @@ lancet::Result<std::vector<RecordBatch>> Load(const lancet::Schema& schema, cons
 }  // namespace
 
 int main(int argc, char** argv) {
+  lancet::RetainLargeAllocations();  // as the CLI does (lancet/core/memory.h)
   int64_t rows = 10000, appends = 200;
   int reps = 5;
   std::string version = "2.2";

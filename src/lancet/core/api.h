@@ -11,6 +11,7 @@
 #include "lancet/core/buffer.h"
 #include "lancet/core/float16.h"
 #include "lancet/core/json_rows.h"
+#include "lancet/core/memory.h"
 #include "lancet/core/result.h"
 #include "lancet/core/status.h"
 #include "lancet/core/type.h"
