@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "lancet/core/memory.h"
 #include "lancet/index/vector_search.h"
 #include "lancet/linalg/kmeans.h"
 #include "lancet/linalg/simd.h"
@@ -205,6 +206,7 @@ struct Point {
 }  // namespace
 
 int main(int argc, char** argv) {
+  lancet::RetainLargeAllocations();  // as the CLI does (lancet/core/memory.h)
   std::vector<int64_t> sizes = {100000, 1000000};
   size_t dim = 512;
   size_t nq = 50;
@@ -377,11 +379,13 @@ int main(int argc, char** argv) {
 
     // IVF_PQ builds.
     double lancet_build = 0, lancedb_build = 0, faiss_build = 0;
+    lancet::index::IvfPqBuildStats bstats;
     {
       lancet::index::CreateIndexOptions co;
       co.column = "vector";
       co.ivf_pq.num_partitions = static_cast<uint32_t>(partitions);
       co.ivf_pq.num_sub_vectors = static_cast<uint32_t>(sub_vectors);
+      co.stats = &bstats;
       auto t0 = Clock::now();
       auto r = lancet::index::CreateIvfPqIndex(*ds, co);
       lancet_build = Since(t0);
@@ -489,6 +493,15 @@ int main(int argc, char** argv) {
         {"lancedb", {{"p50", Pct(lancedb_flat_ms, 0.5)}, {"p95", Pct(lancedb_flat_ms, 0.95)}}},
         {"faiss", {{"p50", Pct(faiss_flat_ms, 0.5)}, {"p95", Pct(faiss_flat_ms, 0.95)}}}};
     rec["ivf_pq"] = pts;
+    const auto& km = bstats.ivf_kmeans;
+    rec["lancet_build_phases_s"] = {
+        {"sample_pass", bstats.sample_seconds}, {"ivf_train", bstats.ivf_train_seconds},
+        {"pq_train", bstats.pq_train_seconds},  {"scan_pass2", bstats.scan_seconds},
+        {"assign", bstats.assign_seconds},      {"encode", bstats.encode_seconds},
+        {"group", bstats.group_seconds},        {"write_commit", bstats.write_seconds},
+        {"ivf_sample_rows", bstats.ivf_sample_rows}, {"pq_sample_rows", bstats.pq_sample_rows},
+        {"ivf_iterations", km.iterations},
+        {"pq_max_iterations", bstats.pq_max_iterations}};
     rec["load_end"] = LoadAvg();
     std::cout << rec.dump() << std::endl;
 
@@ -514,6 +527,15 @@ int main(int argc, char** argv) {
     std::snprintf(line, sizeof(line), "IVF_PQ build (s)       %10.2f %10.2f %10.2f   lancedb/lancet %.2fx\n",
                   lancet_build, lancedb_build, faiss_build,
                   lancet_build > 0 ? lancedb_build / lancet_build : 0);
+    table << line;
+    std::snprintf(line, sizeof(line),
+                  "  lancet build phases (s): sample pass %.2f, IVF k-means %.2f (%d iterations), "
+                  "PQ k-means %.2f (<= %d iterations), "
+                  "pass 2: read %.2f, assign %.2f, encode %.2f; group %.2f, write+commit %.2f\n",
+                  bstats.sample_seconds, bstats.ivf_train_seconds, km.iterations,
+                  bstats.pq_train_seconds, bstats.pq_max_iterations, bstats.scan_seconds,
+                  bstats.assign_seconds, bstats.encode_seconds, bstats.group_seconds,
+                  bstats.write_seconds);
     table << line;
     std::snprintf(line, sizeof(line), "%-8s %7s %6s %9s %9s\n", "engine", "nprobes", "refine",
                   "recall@10", "p50 ms");

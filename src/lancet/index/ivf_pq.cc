@@ -3,12 +3,15 @@
 #include "lancet/index/ivf_pq.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <thread>
 
 #include "lancet/linalg/kmeans.h"
+#include "lancet/linalg/parallel.h"
 
 namespace lancet::index {
 
@@ -27,30 +30,125 @@ void Residual(MetricType metric, const float* x, const float* c, size_t dim, flo
 
 }  // namespace
 
-Result<IvfPqModel> BuildIvfPq(const float* data, size_t n, size_t dim, const uint64_t* row_ids,
-                              const IvfPqBuildOptions& options) {
+namespace {
+
+/// Index of the first row of `count` rows holding a NaN or an infinity, or count.
+size_t FirstNonFiniteRow(const float* v, size_t count, size_t dim) {
+  // Exponent bits all set = NaN or infinity; OR-reduced per row so the loop vectorizes.
+  const uint32_t* bits = reinterpret_cast<const uint32_t*>(v);
+  for (size_t r = 0; r < count; ++r) {
+    uint32_t bad = 0;
+    const uint32_t* row = bits + r * dim;
+    for (size_t j = 0; j < dim; ++j) bad |= static_cast<uint32_t>((row[j] & 0x7f800000u) == 0x7f800000u);
+    if (bad) return r;
+  }
+  return count;
+}
+
+class MemoryVectorSource final : public VectorBatchSource {
+ public:
+  MemoryVectorSource(const float* data, size_t n, size_t dim, const uint64_t* row_ids)
+      : data_(data), n_(n), dim_(dim), row_ids_(row_ids) {}
+  size_t dim() const override { return dim_; }
+  size_t max_rows() const override { return n_; }
+  Status ForEach(const std::function<Status(const float*, const uint64_t*, size_t)>& fn)
+      const override {
+    constexpr size_t kBatch = 16384;
+    for (size_t s = 0; s < n_; s += kBatch) {
+      LANCET_RETURN_NOT_OK(fn(data_ + s * dim_, row_ids_ + s, std::min(kBatch, n_ - s)));
+    }
+    return Status::OK();
+  }
+
+ private:
+  const float* data_;
+  size_t n_, dim_;
+  const uint64_t* row_ids_;
+};
+
+/// Residuals (or, for dot, copies) of `count` rows against their partitions' centroids, in
+/// parallel. Rows are normalized first for cosine.
+void Residuals(MetricType metric, const float* x, size_t count, size_t dim, const uint32_t* part,
+               const float* centroids, int threads, float* out) {
+  constexpr size_t kRows = 512;
+  linalg::ParallelFor((count + kRows - 1) / kRows, threads, [&](size_t t, size_t) {
+    const size_t e = std::min(count, (t + 1) * kRows);
+    for (size_t i = t * kRows; i < e; ++i) {
+      Residual(metric, x + i * dim, centroids + size_t{part[i]} * dim, dim, out + i * dim);
+    }
+  });
+}
+
+class Stopwatch {
+ public:
+  double Lap() {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - t_).count();
+    t_ = now;
+    return s;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point t_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+Result<IvfPqModel> BuildIvfPq(const VectorBatchSource& source, const IvfPqBuildOptions& options,
+                              IvfPqBuildStats* stats) {
+  IvfPqBuildStats local_stats;
+  IvfPqBuildStats& st = stats != nullptr ? *stats : local_stats;
+  st = IvfPqBuildStats{};
+  Stopwatch clock;
+
+  const size_t dim = source.dim();
   const size_t p = options.num_partitions;
   const size_t m = options.num_sub_vectors;
-  if (n == 0 || dim == 0) return Status::InvalidArgument("IVF_PQ: no vectors to index");
-  if (p == 0 || p > n) {
-    return Status::InvalidArgument("IVF_PQ: " + std::to_string(p) + " partitions for " +
-                                   std::to_string(n) + " rows");
-  }
+  if (dim == 0) return Status::InvalidArgument("IVF_PQ: vectors of dimension 0");
+  if (p == 0) return Status::InvalidArgument("IVF_PQ: 0 partitions");
   if (m == 0 || dim % m != 0) {
     return Status::InvalidArgument("IVF_PQ: dimension " + std::to_string(dim) +
                                    " is not a multiple of num_sub_vectors " + std::to_string(m));
   }
   const int threads = linalg::ResolveNumThreads(options.num_threads);
   const MetricType metric = options.metric;
+  const size_t rate = static_cast<size_t>(std::max(1, options.sample_rate));
 
-  // Cosine works on normalized vectors.
-  std::vector<float> normalized;
-  const float* x = data;
-  if (metric == MetricType::kCosine) {
-    normalized.assign(data, data + n * dim);
-    linalg::NormalizeRows(normalized.data(), n, dim);
-    x = normalized.data();
+  // Pass 1: a uniform sample (reservoir, algorithm R) of up to p * rate rows for the partition
+  // k-means; every row is checked for NaN / infinity on the way.
+  const size_t cap = std::min(p * rate, source.max_rows());
+  std::unique_ptr<float[]> sample;  // not zero-filled: slots are written before they are read
+  size_t n = 0;
+  std::mt19937_64 rng(options.seed);
+  LANCET_RETURN_NOT_OK(source.ForEach([&](const float* v, const uint64_t*, size_t count) -> Status {
+    const size_t bad = FirstNonFiniteRow(v, count, dim);
+    if (bad < count) {
+      return Status::InvalidArgument("IVF_PQ: vector " + std::to_string(n + bad) +
+                                     " contains NaN or infinity");
+    }
+    if (!sample) sample.reset(new float[cap * dim]);
+    for (size_t i = 0; i < count; ++i, ++n) {
+      size_t slot = n;
+      if (n >= cap) {
+        std::uniform_int_distribution<size_t> u(0, n);
+        slot = u(rng);
+        if (slot >= cap) continue;
+      }
+      std::memcpy(sample.get() + slot * dim, v + i * dim, dim * sizeof(float));
+    }
+    return Status::OK();
+  }));
+  if (n == 0) return Status::InvalidArgument("IVF_PQ: no vectors to index");
+  if (p > n) {
+    return Status::InvalidArgument("IVF_PQ: " + std::to_string(p) + " partitions for " +
+                                   std::to_string(n) + " rows");
   }
+  const size_t ns = std::min(n, cap);
+  // Cosine works on normalized vectors.
+  if (metric == MetricType::kCosine) linalg::NormalizeRows(sample.get(), ns, dim);
+  st.rows = n;
+  st.ivf_sample_rows = ns;
+  st.sample_seconds = clock.Lap();
 
   IvfPqModel model;
   model.metric = metric;
@@ -61,60 +159,96 @@ Result<IvfPqModel> BuildIvfPq(const float* data, size_t n, size_t dim, const uin
   linalg::KMeansOptions km;
   km.max_iters = options.max_iters;
   km.seed = options.seed;
-  km.sample_per_centroid = static_cast<size_t>(std::max(1, options.sample_rate));
+  km.sample_per_centroid = 0;  // already sampled
   km.num_threads = threads;
   km.metric = metric;
-  LANCET_ASSIGN_OR_RETURN(model.centroids, linalg::KMeansTrain(x, n, dim, p, km));
+  km.report = &st.ivf_kmeans;
+  LANCET_ASSIGN_OR_RETURN(model.centroids, linalg::KMeansTrain(sample.get(), ns, dim, p, km));
+  st.ivf_train_seconds = clock.Lap();
 
-  std::vector<uint32_t> assign(n);
-  std::vector<float> assign_dist(n);
-  linalg::AssignNearest(x, n, model.centroids.data(), p, dim, metric, assign.data(),
-                        assign_dist.data(), threads);
-  double loss = 0;
-  for (float d : assign_dist) loss += d;
-  model.loss = loss;
-
-  // PQ training sample: residuals of up to 256 * sample_rate rows.
-  const size_t sample = std::min(n, size_t{256} * km.sample_per_centroid);
-  std::vector<size_t> pick(n);
-  std::iota(pick.begin(), pick.end(), size_t{0});
-  if (sample < n) {
-    std::mt19937_64 rng(options.seed + 1);
-    for (size_t i = 0; i < sample; ++i) {
-      std::uniform_int_distribution<size_t> u(i, n - 1);
-      std::swap(pick[i], pick[u(rng)]);
+  // PQ training rows: residuals of up to 256 * rate rows of the sample (a uniform sample of a
+  // uniform sample), against the final centroids.
+  const size_t nq = std::min(ns, size_t{256} * rate);
+  {
+    std::vector<size_t> pick(ns);
+    std::iota(pick.begin(), pick.end(), size_t{0});
+    if (nq < ns) {
+      std::mt19937_64 prng(options.seed + 1);
+      for (size_t i = 0; i < nq; ++i) {
+        std::uniform_int_distribution<size_t> u(i, ns - 1);
+        std::swap(pick[i], pick[u(prng)]);
+      }
+      pick.resize(nq);
+      std::sort(pick.begin(), pick.end());
+      // Compact the picked rows to the front of the sample (ascending, so in place).
+      for (size_t i = 0; i < nq; ++i) {
+        if (pick[i] != i) {
+          std::memcpy(sample.get() + i * dim, sample.get() + pick[i] * dim, dim * sizeof(float));
+        }
+      }
     }
-    pick.resize(sample);
-    std::sort(pick.begin(), pick.end());
   }
-  std::vector<float> train(sample * dim);
-  for (size_t i = 0; i < sample; ++i) {
-    const size_t r = pick[i];
-    Residual(metric, x + r * dim, model.centroids.data() + size_t{assign[r]} * dim, dim,
-             train.data() + i * dim);
-  }
+  std::vector<uint32_t> part(nq);
+  linalg::AssignNearest(sample.get(), nq, model.centroids.data(), p, dim, metric, part.data(),
+                        nullptr, threads);
+  std::unique_ptr<float[]> train(new float[nq * dim]);
+  Residuals(metric, sample.get(), nq, dim, part.data(), model.centroids.data(), threads,
+            train.get());
+  sample.reset();
   linalg::KMeansOptions pq_km = km;
   pq_km.metric = MetricType::kL2;
-  pq_km.sample_per_centroid = 0;  // already sampled
-  LANCET_ASSIGN_OR_RETURN(auto pq, linalg::ProductQuantizer::Train(train.data(), sample, dim, m,
-                                                                     8, pq_km));
-  train = {};
+  pq_km.report = nullptr;
+  LANCET_ASSIGN_OR_RETURN(auto pq, linalg::ProductQuantizer::Train(train.get(), nq, dim, m, 8,
+                                                                     pq_km,
+                                                                     &st.pq_max_iterations));
+  train.reset();
   model.codebook = pq.codebook();
+  st.pq_sample_rows = nq;
+  st.pq_train_seconds = clock.Lap();
 
-  // Encode every row (residuals in chunks), row-major.
-  std::vector<uint8_t> row_codes(n * m);
-  {
-    constexpr size_t kChunk = 8192;
-    std::vector<float> buf(kChunk * dim);
-    for (size_t s = 0; s < n; s += kChunk) {
-      const size_t e = std::min(n, s + kChunk);
-      for (size_t i = s; i < e; ++i) {
-        Residual(metric, x + i * dim, model.centroids.data() + size_t{assign[i]} * dim, dim,
-                 buf.data() + (i - s) * dim);
-      }
-      pq.Encode(buf.data(), e - s, row_codes.data() + s * m, threads);
+  // Pass 2: every row to its partition and its PQ code (row-major), in source order.
+  std::vector<uint32_t> assign;
+  std::vector<uint64_t> ids;
+  std::vector<uint8_t> row_codes;
+  assign.reserve(n);
+  ids.reserve(n);
+  row_codes.reserve(n * m);
+  std::vector<float> dist, norm, resid;
+  double loss = 0;
+  size_t seen = 0;
+  LANCET_RETURN_NOT_OK(source.ForEach([&](const float* v, const uint64_t* rid,
+                                          size_t count) -> Status {
+    if (seen + count > n) {
+      return Status::Internal("IVF_PQ: the rows changed between the build's two passes");
     }
-  }
+    st.scan_seconds += clock.Lap();
+    const float* x = v;
+    if (metric == MetricType::kCosine) {
+      norm.assign(v, v + count * dim);
+      linalg::NormalizeRows(norm.data(), count, dim);
+      x = norm.data();
+    }
+    assign.resize(seen + count);
+    dist.resize(count);
+    linalg::AssignNearest(x, count, model.centroids.data(), p, dim, metric,
+                          assign.data() + seen, dist.data(), threads);
+    for (size_t i = 0; i < count; ++i) loss += dist[i];
+    st.assign_seconds += clock.Lap();
+    resid.resize(count * dim);
+    Residuals(metric, x, count, dim, assign.data() + seen, model.centroids.data(), threads,
+              resid.data());
+    row_codes.resize((seen + count) * m);
+    pq.Encode(resid.data(), count, row_codes.data() + seen * m, threads);
+    ids.insert(ids.end(), rid, rid + count);
+    seen += count;
+    st.encode_seconds += clock.Lap();
+    return Status::OK();
+  }));
+  st.scan_seconds += clock.Lap();
+  if (seen != n) return Status::Internal("IVF_PQ: the rows changed between the build's two passes");
+  model.loss = loss;
+  resid = {};
+  norm = {};
 
   // Group rows by partition (stable), transpose codes per partition.
   model.lengths.assign(p, 0);
@@ -126,17 +260,24 @@ Result<IvfPqModel> BuildIvfPq(const float* data, size_t n, size_t dim, const uin
   for (size_t i = 0; i < n; ++i) order[cursor[assign[i]]++] = i;
   model.row_ids.resize(n);
   model.codes.resize(n * m);
-  for (size_t part = 0; part < p; ++part) {
-    const uint64_t off = model.offsets[part], len = model.lengths[part];
+  linalg::ParallelFor(p, threads, [&](size_t part_id, size_t) {
+    const uint64_t off = model.offsets[part_id], len = model.lengths[part_id];
     uint8_t* dst = model.codes.data() + off * m;
     for (uint64_t i = 0; i < len; ++i) {
       const size_t r = order[off + i];
-      model.row_ids[off + i] = row_ids[r];
+      model.row_ids[off + i] = ids[r];
       for (size_t s = 0; s < m; ++s) dst[s * len + i] = row_codes[r * m + s];
     }
-  }
+  });
+  st.group_seconds = clock.Lap();
   LANCET_RETURN_NOT_OK(model.Validate());
   return model;
+}
+
+Result<IvfPqModel> BuildIvfPq(const float* data, size_t n, size_t dim, const uint64_t* row_ids,
+                              const IvfPqBuildOptions& options, IvfPqBuildStats* stats) {
+  if (n == 0 || dim == 0) return Status::InvalidArgument("IVF_PQ: no vectors to index");
+  return BuildIvfPq(MemoryVectorSource(data, n, dim, row_ids), options, stats);
 }
 
 Result<std::shared_ptr<const IvfPqIndex>> IvfPqIndex::Make(IvfPqModel model) {

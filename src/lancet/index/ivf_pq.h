@@ -15,6 +15,7 @@
 #include "lancet/core/result.h"
 #include "lancet/index/ivf_pq_model.h"
 #include "lancet/linalg/distance.h"
+#include "lancet/linalg/kmeans.h"
 #include "lancet/linalg/pq.h"
 #include "lancet/linalg/topk.h"
 
@@ -32,12 +33,53 @@ struct IvfPqBuildOptions {
   int num_threads = 0;  // 0 = hardware concurrency
 };
 
-/// \brief Train IVF_PQ on n row-major vectors of `dim` floats; row_ids[i] is the row address of
-/// vector i. L2 and cosine quantize residuals (vector - partition centroid; cosine works on
-/// normalized vectors), dot quantizes the vectors themselves (as Lance does). Rows are grouped by
-/// partition and their codes transposed per partition, ready for WriteIvfPqFiles.
+/// Where a build spent its time (seconds) and what its k-means did.
+struct IvfPqBuildStats {
+  double sample_seconds = 0;      ///< pass 1: every row read once, the training sample kept
+  double ivf_train_seconds = 0;   ///< k-means of the partition centroids on the sample
+  double pq_train_seconds = 0;    ///< the sub-quantizers' k-means on residuals of the sample
+  double scan_seconds = 0;        ///< pass 2: reading the rows again
+  double assign_seconds = 0;      ///< pass 2: every row to its partition
+  double encode_seconds = 0;      ///< pass 2: every row's residual to PQ codes
+  double group_seconds = 0;       ///< rows grouped by partition, codes transposed
+  double write_seconds = 0;       ///< CreateIvfPqIndex: writing the index files and committing
+  uint64_t rows = 0;
+  uint64_t ivf_sample_rows = 0;
+  uint64_t pq_sample_rows = 0;
+  linalg::KMeansReport ivf_kmeans;
+  int pq_max_iterations = 0;       ///< most iterations any sub-quantizer ran
+};
+
+/// The rows to index, visited in batches. Every call of ForEach must visit the same rows in
+/// the same order (the build reads them twice: once to sample, once to encode).
+class VectorBatchSource {
+ public:
+  virtual ~VectorBatchSource() = default;
+  virtual size_t dim() const = 0;
+  /// At most this many rows will be visited (sizes the training sample's buffer).
+  virtual size_t max_rows() const = 0;
+  /// Calls fn with consecutive runs of `count` row-major vectors and their row ids (row
+  /// addresses); the pointers are valid during the call only. A non-OK status from fn stops the
+  /// visit and is returned.
+  virtual Status ForEach(
+      const std::function<Status(const float* vectors, const uint64_t* row_ids, size_t count)>& fn)
+      const = 0;
+};
+
+/// \brief Train IVF_PQ on the rows of `source`: L2 and cosine quantize residuals (vector -
+/// partition centroid; cosine works on normalized vectors), dot quantizes the vectors themselves
+/// (as Lance does). The rows are read twice and never held in memory all at once: pass 1 keeps a
+/// uniform sample (num_partitions * sample_rate rows) for the partition k-means, whose residuals
+/// (256 * sample_rate of them) train the PQ; pass 2 assigns and encodes every row. Rows are
+/// grouped by partition and their codes transposed per partition, ready for WriteIvfPqFiles.
+/// Non-finite values are InvalidArgument naming the row.
+Result<IvfPqModel> BuildIvfPq(const VectorBatchSource& source, const IvfPqBuildOptions& options,
+                              IvfPqBuildStats* stats = nullptr);
+
+/// \brief BuildIvfPq over n row-major vectors of `dim` floats in memory; row_ids[i] is the row
+/// address of vector i.
 Result<IvfPqModel> BuildIvfPq(const float* data, size_t n, size_t dim, const uint64_t* row_ids,
-                              const IvfPqBuildOptions& options);
+                              const IvfPqBuildOptions& options, IvfPqBuildStats* stats = nullptr);
 
 /// A model prepared for search.
 class IvfPqIndex {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -110,6 +111,103 @@ TEST_P(IvfPqTest, BuildSearchRecallAndLayout) {
 
 INSTANTIATE_TEST_SUITE_P(Metrics, IvfPqTest,
                          ::testing::Values(MetricType::kL2, MetricType::kCosine, MetricType::kDot));
+
+// Rows handed over in uneven batches (as a dataset scan with deletions does).
+class UnevenSource final : public VectorBatchSource {
+ public:
+  UnevenSource(const std::vector<float>& data, size_t dim, const std::vector<uint64_t>& ids)
+      : data_(data), dim_(dim), ids_(ids) {}
+  size_t dim() const override { return dim_; }
+  size_t max_rows() const override { return ids_.size() + extra_rows; }
+  Status ForEach(const std::function<Status(const float*, const uint64_t*, size_t)>& fn)
+      const override {
+    ++passes;
+    const size_t sizes[] = {1, 7, 300, 2, 1024};
+    size_t s = 0, b = 0;
+    const size_t n = ids_.size() - (passes > 1 ? drop_on_second_pass : 0);
+    while (s < n) {
+      const size_t count = std::min(sizes[b++ % 5], n - s);
+      LANCET_RETURN_NOT_OK(fn(data_.data() + s * dim_, ids_.data() + s, count));
+      s += count;
+    }
+    return Status::OK();
+  }
+  size_t extra_rows = 0;
+  size_t drop_on_second_pass = 0;
+  mutable int passes = 0;
+
+ private:
+  const std::vector<float>& data_;
+  size_t dim_;
+  const std::vector<uint64_t>& ids_;
+};
+
+void ExpectSameModel(const IvfPqModel& a, const IvfPqModel& b) {
+  EXPECT_EQ(a.centroids, b.centroids);
+  EXPECT_EQ(a.codebook, b.codebook);
+  EXPECT_EQ(a.offsets, b.offsets);
+  EXPECT_EQ(a.lengths, b.lengths);
+  EXPECT_EQ(a.row_ids, b.row_ids);
+  EXPECT_EQ(a.codes, b.codes);
+}
+
+// The build reads its rows in two passes: the model depends on the rows and their order only,
+// not on how a source batches them, nor on the source's row-count bound; the sample really is a
+// sample (fewer training rows than rows) and every row is encoded.
+TEST(IvfPqBuildTest, StreamingBuildIndependentOfBatching) {
+  const size_t n = 3000, dim = 16;
+  auto data = Clustered(n, dim, 10, 5);
+  std::vector<uint64_t> ids(n);
+  for (size_t i = 0; i < n; ++i) ids[i] = (uint64_t{7} << 32) | (i * 2);
+  IvfPqBuildOptions o;
+  o.num_partitions = 4;
+  o.num_sub_vectors = 4;
+  o.sample_rate = 300;  // IVF sample 1200 of 3000 rows (reservoir), PQ sample 3000 -> all 1200
+  o.max_iters = 10;
+  IvfPqBuildStats mem_stats, src_stats;
+  auto mem = BuildIvfPq(data.data(), n, dim, ids.data(), o, &mem_stats);
+  ASSERT_TRUE(mem.ok()) << mem.status().ToString();
+  EXPECT_EQ(mem_stats.rows, n);
+  EXPECT_EQ(mem_stats.ivf_sample_rows, 1200u);
+  EXPECT_EQ(mem_stats.pq_sample_rows, 1200u);
+  EXPECT_GE(mem_stats.ivf_kmeans.iterations, 1);
+  UnevenSource src(data, dim, ids);
+  src.extra_rows = 5000;  // a loose bound changes nothing
+  auto streamed = BuildIvfPq(src, o, &src_stats);
+  ASSERT_TRUE(streamed.ok()) << streamed.status().ToString();
+  EXPECT_EQ(src.passes, 2);
+  ExpectSameModel(*mem, *streamed);
+  EXPECT_EQ(mem->row_ids.size(), n);
+
+  // Rows that vanish between the passes are an error, not a silently partial index.
+  UnevenSource shrinking(data, dim, ids);
+  shrinking.drop_on_second_pass = 10;
+  auto bad = BuildIvfPq(shrinking, o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find("changed between"), std::string::npos);
+}
+
+TEST(IvfPqBuildTest, RejectsNonFiniteVectorsNamingTheRow) {
+  const size_t n = 600, dim = 8;
+  auto data = Clustered(n, dim, 4, 9);
+  std::vector<uint64_t> ids(n);
+  for (size_t i = 0; i < n; ++i) ids[i] = i;
+  data[437 * dim + 5] = std::numeric_limits<float>::infinity();
+  IvfPqBuildOptions o;
+  o.num_partitions = 4;
+  o.num_sub_vectors = 2;
+  auto r = BuildIvfPq(data.data(), n, dim, ids.data(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("vector 437"), std::string::npos) << r.status().ToString();
+  data[437 * dim + 5] = std::numeric_limits<float>::quiet_NaN();
+  r = BuildIvfPq(data.data(), n, dim, ids.data(), o);
+  ASSERT_FALSE(r.ok());
+  o.num_partitions = 601;
+  data[437 * dim + 5] = 0.0f;
+  r = BuildIvfPq(data.data(), n, dim, ids.data(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("601 partitions for 600 rows"), std::string::npos);
+}
 
 TEST(IvfPqFilesTest, RoundTripThroughLanceFiles) {
   const size_t n = 1500, dim = 16;

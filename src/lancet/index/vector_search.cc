@@ -585,30 +585,63 @@ Result<RecordBatch> VectorSearch(const Dataset& ds, const VectorSearchOptions& o
   return out;
 }
 
+namespace {
+
+/// The live, non-null vectors of a column, scanned batch after batch in fragment order (rows
+/// of a batch that are deleted or null are compacted out into a reused buffer).
+class DatasetVectorSource final : public VectorBatchSource {
+ public:
+  DatasetVectorSource(const Dataset& ds, std::string column, size_t dim, RowMask live)
+      : ds_(ds), column_(std::move(column)), dim_(dim), live_(std::move(live)) {}
+  size_t dim() const override { return dim_; }
+  size_t max_rows() const override { return static_cast<size_t>(ds_.CountRows()); }
+  Status ForEach(const std::function<Status(const float*, const uint64_t*, size_t)>& fn)
+      const override {
+    std::vector<float> vecs;
+    std::vector<uint64_t> addrs;
+    return ScanWithAddresses(
+        ds_, {column_}, {}, 16384, [&](const RecordBatch& b, const uint64_t* ad) -> Status {
+          const ArrayData& col = *b.columns[b.schema.FieldIndex(column_)];
+          const size_t rows = static_cast<size_t>(b.num_rows);
+          size_t keep = 0;
+          for (size_t i = 0; i < rows; ++i) {
+            keep += VectorAt(col, static_cast<int64_t>(i), dim_) != nullptr && live_.Allowed(ad[i]);
+          }
+          if (keep == rows) return fn(VectorAt(col, 0, dim_), ad, rows);
+          vecs.resize(keep * dim_);
+          addrs.resize(keep);
+          size_t k = 0;
+          for (size_t i = 0; i < rows; ++i) {
+            const float* v = VectorAt(col, static_cast<int64_t>(i), dim_);
+            if (v == nullptr || !live_.Allowed(ad[i])) continue;
+            std::memcpy(vecs.data() + k * dim_, v, dim_ * sizeof(float));
+            addrs[k++] = ad[i];
+          }
+          return keep == 0 ? Status::OK() : fn(vecs.data(), addrs.data(), keep);
+        });
+  }
+
+ private:
+  const Dataset& ds_;
+  std::string column_;
+  size_t dim_;
+  RowMask live_;
+};
+
+}  // namespace
+
 Result<std::unique_ptr<Dataset>> CreateIvfPqIndex(const Dataset& ds,
                                                   const CreateIndexOptions& options) {
   LANCET_ASSIGN_OR_RETURN(VectorColumn vc, ResolveVectorColumn(ds, options.column));
   const std::string column = vc.field->name;
   const size_t dim = vc.dim;
   LANCET_ASSIGN_OR_RETURN(RowMask live, LiveRows(ds));
-  std::vector<float> data;
-  std::vector<uint64_t> addrs;
-  data.reserve(ds.CountRows() * dim);
-  addrs.reserve(ds.CountRows());
-  LANCET_RETURN_NOT_OK(ScanWithAddresses(
-      ds, {column}, {}, 16384, [&](const RecordBatch& b, const uint64_t* ad) -> Status {
-        const ArrayData& col = *b.columns[b.schema.FieldIndex(column)];
-        for (int64_t i = 0; i < b.num_rows; ++i) {
-          const float* v = VectorAt(col, i, dim);
-          if (!v || !live.Allowed(ad[i])) continue;
-          data.insert(data.end(), v, v + dim);
-          addrs.push_back(ad[i]);
-        }
-        return Status::OK();
-      }));
-  LANCET_ASSIGN_OR_RETURN(IvfPqModel model, BuildIvfPq(data.data(), addrs.size(), dim,
-                                                       addrs.data(), options.ivf_pq));
-  data = {};
+  IvfPqBuildStats local_stats;
+  IvfPqBuildStats* stats = options.stats != nullptr ? options.stats : &local_stats;
+  LANCET_ASSIGN_OR_RETURN(
+      IvfPqModel model,
+      BuildIvfPq(DatasetVectorSource(ds, column, dim, std::move(live)), options.ivf_pq, stats));
+  const auto t_write = std::chrono::steady_clock::now();
   LANCET_ASSIGN_OR_RETURN(encoding::FileVersion version, ds.manifest().FileVersion());
   table::IndexMetadata md;
   md.uuid = UuidToString(NewUuid());
@@ -635,7 +668,10 @@ Result<std::unique_ptr<Dataset>> CreateIvfPqIndex(const Dataset& ds,
       if (e.name == md.name) removed.push_back(e.uuid);
     }
   }
-  return ds.CommitIndex({md}, removed);
+  auto committed = ds.CommitIndex({md}, removed);
+  stats->write_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_write).count();
+  return committed;
 }
 
 Result<std::unique_ptr<Dataset>> RebuildVectorIndices(const Dataset& ds) {

@@ -72,6 +72,9 @@ struct CreateIndexOptions {
   IvfPqBuildOptions ivf_pq;
   /// Remove existing indices of the same name in the same commit.
   bool replace = true;
+  /// Filled in when not null: the build's phases, plus reading the vectors and writing and
+  /// committing the index.
+  IvfPqBuildStats* stats = nullptr;
 };
 
 /// \brief Build an IVF_PQ index on every live row of the column, write it under

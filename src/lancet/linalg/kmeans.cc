@@ -81,6 +81,8 @@ void AssignBlock(const PackedCentroids& c, const float* x, size_t nx, uint32_t* 
   }
 }
 
+}  // namespace internal
+
 size_t ParallelWorkers(size_t num_tasks, int num_threads) {
   return std::max<size_t>(1, std::min(static_cast<size_t>(std::max(num_threads, 1)), num_tasks));
 }
@@ -109,8 +111,6 @@ void ParallelFor(size_t num_tasks, int num_threads,
   for (std::thread& t : pool) t.join();
 }
 
-}  // namespace internal
-
 namespace {
 
 // Uniform sample of `count` distinct row indices out of n (sorted, for locality).
@@ -128,7 +128,7 @@ std::vector<size_t> SampleRows(size_t n, size_t count, std::mt19937_64& rng) {
 
 // k-means++ seeding on (a subsample of) x; writes k x dim centroids.
 void SeedPlusPlus(const float* x, size_t n, size_t dim, size_t k, std::mt19937_64& rng,
-                  const DistanceKernels& kern, float* centroids) {
+                  const DistanceKernels& kern, int threads, float* centroids) {
   // D^2 sampling costs k passes over the candidates: cap them at 16 per centroid (they stay in
   // cache), which is what makes ++ seeding affordable at k = 256, dim = 512.
   const size_t cap = std::max<size_t>(k * 16, 1024);
@@ -151,7 +151,15 @@ void SeedPlusPlus(const float* x, size_t n, size_t dim, size_t k, std::mt19937_6
   for (size_t c = 0; c < k; ++c) {
     std::memcpy(centroids + c * dim, cand + chosen * dim, dim * sizeof(float));
     if (c + 1 == k) break;
-    kern.l2sq_batch(centroids + c * dim, cand, nc, dim, tmp.data());
+    // One distance pass per centroid; split across threads when it is large enough to pay.
+    constexpr size_t kSeedChunk = 4096;
+    const size_t chunks = nc * dim >= (size_t{1} << 20) ? (nc + kSeedChunk - 1) / kSeedChunk : 1;
+    const size_t chunk_rows = (nc + chunks - 1) / chunks;
+    ParallelFor(chunks, threads, [&](size_t t, size_t) {
+      const size_t b = t * chunk_rows;
+      const size_t e = std::min(nc, b + chunk_rows);
+      if (b < e) kern.l2sq_batch(centroids + c * dim, cand + b * dim, e - b, dim, tmp.data() + b);
+    });
     double total = 0.0;
     for (size_t i = 0; i < nc; ++i) {
       d2[i] = std::min(d2[i], tmp[i]);
@@ -282,7 +290,7 @@ Result<std::vector<float>> KMeansTrain(const float* data, size_t n, size_t dim, 
 
   std::vector<float> centroids(k * dim);
   if (options.kmeans_plus_plus) {
-    SeedPlusPlus(x, ns, dim, k, rng, kern, centroids.data());
+    SeedPlusPlus(x, ns, dim, k, rng, kern, threads, centroids.data());
   } else {
     const std::vector<size_t> rows = SampleRows(ns, k, rng);
     for (size_t c = 0; c < k; ++c) {
@@ -295,6 +303,7 @@ Result<std::vector<float>> KMeansTrain(const float* data, size_t n, size_t dim, 
   std::vector<double> sums(k * dim);
   std::vector<size_t> counts(k);
   double prev_objective = std::numeric_limits<double>::infinity();
+  if (options.report != nullptr) *options.report = KMeansReport{};
   // Dimension slices for the update step: each thread sums every row over its own columns, in
   // row order, so the result does not depend on the thread count.
   const size_t slice = std::max<size_t>(16, (dim + threads - 1) / threads);
@@ -304,6 +313,10 @@ Result<std::vector<float>> KMeansTrain(const float* data, size_t n, size_t dim, 
                   threads);
     double objective = 0.0;
     for (size_t i = 0; i < ns; ++i) objective += dist[i];
+    if (options.report != nullptr) {
+      options.report->iterations = iter + 1;
+      options.report->objective = objective;
+    }
 
     std::fill(counts.begin(), counts.end(), 0);
     for (size_t i = 0; i < ns; ++i) ++counts[ids[i]];

@@ -15,6 +15,12 @@
 
 namespace lancet::linalg {
 
+/// What a training run did (for reports and benchmarks).
+struct KMeansReport {
+  int iterations = 0;
+  double objective = 0;  ///< sum of distances at the last assignment
+};
+
 struct KMeansOptions {
   /// Lloyd iterations at most.
   int max_iters = 50;
@@ -33,6 +39,8 @@ struct KMeansOptions {
   MetricType metric = MetricType::kL2;
   /// Stop when the relative improvement of the objective falls below tol.
   double tol = 1e-4;
+  /// Filled in when not null.
+  KMeansReport* report = nullptr;
 };
 
 /// \brief Train k centroids on n row-major vectors of `dim` floats. Returns k x dim row-major

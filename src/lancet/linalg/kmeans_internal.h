@@ -2,7 +2,7 @@
 // Copyright 2026 The lancet authors
 //
 // Internal helpers shared by kmeans.cc and pq.cc: a packed centroid set for the blocked
-// assignment kernel, a block assignment routine and a small std::thread parallel-for.
+// assignment kernel and a block assignment routine.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lancet/linalg/distance.h"
+#include "lancet/linalg/parallel.h"
 
 namespace lancet::linalg::internal {
 
@@ -39,13 +40,7 @@ inline constexpr size_t kAssignCols = 512;
 void AssignBlock(const PackedCentroids& c, const float* x, size_t nx, uint32_t* ids, float* dist,
                  float* scratch);
 
-/// Number of workers ParallelFor will use (<= num_tasks, >= 1).
-size_t ParallelWorkers(size_t num_tasks, int num_threads);
-
-/// Run fn(task, worker) for task in [0, num_tasks) on ParallelWorkers() threads (dynamic
-/// scheduling; worker < ParallelWorkers(), so callers can keep per-worker scratch). Falls back
-/// to fewer threads (at least the calling one) when threads cannot be created.
-void ParallelFor(size_t num_tasks, int num_threads,
-                 const std::function<void(size_t task, size_t worker)>& fn);
+using linalg::ParallelFor;
+using linalg::ParallelWorkers;
 
 }  // namespace lancet::linalg::internal

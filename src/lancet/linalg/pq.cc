@@ -14,7 +14,8 @@ namespace lancet::linalg {
 
 Result<ProductQuantizer> ProductQuantizer::Train(const float* data, size_t n, size_t dim,
                                                  size_t num_sub_vectors, int num_bits,
-                                                 const KMeansOptions& options) {
+                                                 const KMeansOptions& options,
+                                                 int* max_iterations) {
   if (num_bits != 8) {
     return Status::NotSupported("PQ: only num_bits=8 is supported, got " +
                                 std::to_string(num_bits));
@@ -48,6 +49,7 @@ Result<ProductQuantizer> ProductQuantizer::Train(const float* data, size_t n, si
 
   std::vector<float> codebook(m * kc * sub_dim);
   std::vector<Status> statuses(m);
+  std::vector<KMeansReport> reports(m);
   KMeansOptions sub_opts = options;
   sub_opts.metric = MetricType::kL2;
   sub_opts.sample_per_centroid = 0;  // already sampled
@@ -60,6 +62,7 @@ Result<ProductQuantizer> ProductQuantizer::Train(const float* data, size_t n, si
     }
     KMeansOptions o = sub_opts;
     o.seed = options.seed + s;
+    o.report = &reports[s];
     Result<std::vector<float>> c = KMeansTrain(sub.get(), nt, sub_dim, kc, o);
     if (!c.ok()) {
       statuses[s] = c.status();
@@ -68,6 +71,10 @@ Result<ProductQuantizer> ProductQuantizer::Train(const float* data, size_t n, si
     std::memcpy(codebook.data() + s * kc * sub_dim, c->data(), kc * sub_dim * sizeof(float));
   });
   for (const Status& st : statuses) LANCET_RETURN_NOT_OK(st);
+  if (max_iterations != nullptr) {
+    *max_iterations = 0;
+    for (const KMeansReport& r : reports) *max_iterations = std::max(*max_iterations, r.iterations);
+  }
   return ProductQuantizer(std::move(codebook), dim, m, num_bits);
 }
 

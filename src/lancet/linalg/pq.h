@@ -25,10 +25,12 @@ class ProductQuantizer {
   /// \brief Train on n row-major vectors (for IVF_PQ with L2/cosine: the residuals). Only
   /// num_bits == 8 is supported; dim must be divisible by num_sub_vectors; n >= 256 is not
   /// required (fewer distinct rows leave duplicate centroids). options.metric is ignored: the
-  /// sub-quantizers are always trained with L2, as Lance does.
+  /// sub-quantizers are always trained with L2, as Lance does. `max_iterations`, when not null,
+  /// receives the most k-means iterations any sub-quantizer ran.
   static Result<ProductQuantizer> Train(const float* data, size_t n, size_t dim,
                                         size_t num_sub_vectors, int num_bits,
-                                        const KMeansOptions& options);
+                                        const KMeansOptions& options,
+                                        int* max_iterations = nullptr);
 
   /// \brief Adopt an existing codebook ([m][2^nbits][dim/m] floats, e.g. read from a
   /// LanceDB-built index). Validates sizes.
