@@ -77,6 +77,8 @@ Status RunIndexCreate(IndexCreateArgs& a) {
   o.ivf_pq.sample_rate = a.sample_rate;
   o.ivf_pq.seed = a.seed;
   o.ivf_pq.num_threads = a.threads;
+  index::IvfPqBuildStats st;
+  o.stats = &st;
   auto t0 = std::chrono::steady_clock::now();
   LANCET_ASSIGN_OR_RETURN(auto out, index::CreateIvfPqIndex(*ds, o));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -88,6 +90,19 @@ Status RunIndexCreate(IndexCreateArgs& a) {
   std::cout << nlohmann::json{{"version", out->version()},
                               {"indices", list},
                               {"seconds", secs},
+                              {"phases_seconds",
+                               {{"sample_pass", st.sample_seconds},
+                                {"ivf_kmeans", st.ivf_train_seconds},
+                                {"pq_kmeans", st.pq_train_seconds},
+                                {"read_pass2", st.scan_seconds},
+                                {"assign", st.assign_seconds},
+                                {"encode", st.encode_seconds},
+                                {"group", st.group_seconds},
+                                {"write_commit", st.write_seconds}}},
+                              {"rows", st.rows},
+                              {"ivf_sample_rows", st.ivf_sample_rows},
+                              {"ivf_iterations", st.ivf_kmeans.iterations},
+                              {"pq_sample_rows", st.pq_sample_rows},
                               {"simd", linalg::SimdLevelName(linalg::ActiveSimdLevel())}}
                    .dump()
             << "\n";
