@@ -8,6 +8,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace lancet {
 
@@ -28,5 +31,18 @@ bool RetainLargeAllocations(size_t max_block_bytes) {
   return false;
 #endif
 }
+
+void* AllocateLarge(size_t bytes) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  if (bytes < 2 * kHuge) return std::malloc(bytes == 0 ? 1 : bytes);
+  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+  void* p = std::aligned_alloc(kHuge, rounded);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (p != nullptr) (void)madvise(p, rounded, MADV_HUGEPAGE);  // advice only
+#endif
+  return p;
+}
+
+void FreeLarge(void* p) { std::free(p); }
 
 }  // namespace lancet

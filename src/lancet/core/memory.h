@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <new>
 
 namespace lancet {
 
@@ -20,5 +21,33 @@ namespace lancet {
 /// this at start-up, and embedders may too. Setting the environment variable
 /// LANCET_MALLOC_DEFAULTS=1 skips it. Returns whether the settings were applied.
 bool RetainLargeAllocations(size_t max_block_bytes = size_t{512} << 20);
+
+/// \brief Allocate `bytes` for a large, long-lived array that is streamed over and over (the
+/// vector cache): blocks of 4 MiB or more are 2 MiB-aligned and marked for transparent huge pages
+/// (madvise(MADV_HUGEPAGE); a no-op where THP is off). On the development VM a 2 GiB scan reads
+/// at ~46-55 GB/s from 4 KiB pages and ~72 GB/s from 2 MiB pages (the TLB misses of nested
+/// paging). Smaller blocks come from malloc. Returns nullptr on failure. Free with FreeLarge.
+void* AllocateLarge(size_t bytes);
+void FreeLarge(void* p);
+
+/// std::allocator-compatible use of AllocateLarge / FreeLarge.
+template <typename T>
+struct LargeAllocator {
+  using value_type = T;
+  LargeAllocator() = default;
+  template <typename U>
+  LargeAllocator(const LargeAllocator<U>&) {}  // NOLINT: implicit, as allocators are
+  T* allocate(size_t n) {
+    if (n > static_cast<size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+    void* p = AllocateLarge(n * sizeof(T));
+    if (p == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) { FreeLarge(p); }
+  template <typename U>
+  bool operator==(const LargeAllocator<U>&) const {
+    return true;
+  }
+};
 
 }  // namespace lancet

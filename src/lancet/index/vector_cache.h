@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "lancet/core/memory.h"
 #include "lancet/core/result.h"
 #include "lancet/file/file_reader.h"
 #include "lancet/table/dataset.h"
@@ -26,7 +27,9 @@ namespace lancet::index {
 struct CachedVectors {
   size_t dim = 0;
   size_t num_rows = 0;
-  std::vector<float> values;
+  /// physical_rows x dim floats, on huge pages where the system allows (streamed by every flat
+  /// search: see lancet/core/memory.h).
+  std::vector<float, LargeAllocator<float>> values;
   std::vector<uint8_t> state;
   size_t missing = 0;  // rows with state 0
   size_t bytes() const { return values.size() * sizeof(float) + state.size() + 64; }
