@@ -34,7 +34,11 @@ bool RetainLargeAllocations(size_t max_block_bytes) {
 
 void* AllocateLarge(size_t bytes) {
   constexpr size_t kHuge = size_t{2} << 20;
-  if (bytes < 2 * kHuge) return std::malloc(bytes == 0 ? 1 : bytes);
+  if (bytes < 2 * kHuge) {
+    // Cache-line aligned, so 64-byte vector loads of rows whose size is a multiple of 64 bytes
+    // never straddle two lines.
+    return std::aligned_alloc(64, (bytes + 63) / 64 * 64 + (bytes == 0 ? 64 : 0));
+  }
   const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
   void* p = std::aligned_alloc(kHuge, rounded);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)

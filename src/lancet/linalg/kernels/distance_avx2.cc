@@ -85,11 +85,10 @@ enum class BatchOp { kL2, kDot, kCosine };
 
 // From this dimension on, the L2 / dot batch kernels take one row at a time: memory then sees one
 // sequential stream (a block of 4 rows read side by side is 4 interleaved streams). Measured on
-// this VM: flat search over 1M x 512 cached floats, 2 threads, AVX-512: p50 45 -> 37.5 ms; a
-// standalone 2-thread scan 47-50 GB/s (4-row blocks + prefetch) -> 56-60 GB/s. But single-threaded
-// over 100k x 512 (lancet_micro_benchmarks BM_DistanceBatch) AVX-512 drops from ~30 to ~17 GB/s
-// while AVX2 stays at ~24: the choice favours the default multithreaded scan; to be revisited.
-// Shorter rows keep the 4-row blocks, which share each query load and horizontal sum.
+// this VM, single thread over 100k x 512 (BM_DistanceBatch): 4-row blocks with prefetch ~24
+// GB/s, row at a time 23.5 (rows 16 bytes off a cache line) to 27-31 GB/s (64-byte aligned, as
+// the vector cache's rows are). Shorter rows keep the 4-row blocks, which share each query load
+// and horizontal sum across 4 rows.
 constexpr size_t kRowAtATimeDim = 128;
 
 template <BatchOp kOp>

@@ -83,14 +83,18 @@ LANCET_TARGET_AVX512 float NormL2SqAvx512(const float* a, size_t dim) { return D
 
 enum class BatchOp { kL2, kDot, kCosine };
 
-// From this dimension on, the L2 / dot batch kernels take one row at a time: memory then sees one
-// sequential stream (a block of 4 rows read side by side is 4 interleaved streams). Measured on
-// this VM: flat search over 1M x 512 cached floats, 2 threads, AVX-512: p50 45 -> 37.5 ms; a
-// standalone 2-thread scan 47-50 GB/s (4-row blocks + prefetch) -> 56-60 GB/s. But single-threaded
-// over 100k x 512 (lancet_micro_benchmarks BM_DistanceBatch) AVX-512 drops from ~30 to ~17 GB/s
-// while AVX2 stays at ~24: the choice favours the default multithreaded scan; to be revisited.
-// Shorter rows keep the 4-row blocks, which share each query load and horizontal sum.
+// Long rows that start on a cache line (the vector cache's are) go one row at a time: memory then
+// sees one sequential stream, where a block of 4 rows read side by side is 4 interleaved ones.
+// Measured on this VM: flat search over 1M x 512 cached floats, 2 threads: p50 45 -> 37.5 ms;
+// single thread over 100k x 512 (lancet_micro_benchmarks BM_DistanceBatch, 64-byte aligned
+// rows): ~30 GB/s either way. Misaligned rows (every 64-byte load straddling two lines) stream at
+// ~17 GB/s one at a time, so they keep the 4-row blocks with software prefetch, as do short rows
+// (whose query loads and horizontal sums the blocks share).
 constexpr size_t kRowAtATimeDim = 128;
+inline bool RowAtATime(const float* data, size_t dim) {
+  return dim >= kRowAtATimeDim && (reinterpret_cast<uintptr_t>(data) % 64) == 0 &&
+         (dim * sizeof(float)) % 64 == 0;
+}
 
 // Rows ahead to prefetch in the batch kernels: the next block of 4. Measured single-threaded on
 // 100k x 512 (lancet_micro_benchmarks BM_DistanceBatch, l2): none 16.5 GB/s, 4 rows 34.1,
@@ -184,7 +188,7 @@ LANCET_TARGET_AVX512 float CosineOneAvx512(const float* q, float qn, const float
 LANCET_TARGET_AVX512 void L2SqBatchAvx512(const float* q, const float* data, size_t n, size_t dim,
                                           float* out) {
   size_t i = 0;
-  if (dim < kRowAtATimeDim) {
+  if (!RowAtATime(data, dim)) {
     for (; i + 4 <= n; i += 4) Batch4Avx512<BatchOp::kL2>(q, data + i * dim, dim, 0.0f, out + i);
   }
   for (; i < n; ++i) out[i] = L2SqAvx512(q, data + i * dim, dim);
@@ -193,7 +197,7 @@ LANCET_TARGET_AVX512 void L2SqBatchAvx512(const float* q, const float* data, siz
 LANCET_TARGET_AVX512 void DotBatchAvx512(const float* q, const float* data, size_t n, size_t dim,
                                          float* out) {
   size_t i = 0;
-  if (dim < kRowAtATimeDim) {
+  if (!RowAtATime(data, dim)) {
     for (; i + 4 <= n; i += 4) Batch4Avx512<BatchOp::kDot>(q, data + i * dim, dim, 0.0f, out + i);
   }
   for (; i < n; ++i) out[i] = DotAvx512(q, data + i * dim, dim);
