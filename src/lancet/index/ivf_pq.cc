@@ -8,7 +8,6 @@
 #include <memory>
 #include <numeric>
 #include <random>
-#include <thread>
 
 #include "lancet/linalg/kmeans.h"
 #include "lancet/linalg/parallel.h"
@@ -39,7 +38,9 @@ size_t FirstNonFiniteRow(const float* v, size_t count, size_t dim) {
   for (size_t r = 0; r < count; ++r) {
     uint32_t bad = 0;
     const uint32_t* row = bits + r * dim;
-    for (size_t j = 0; j < dim; ++j) bad |= static_cast<uint32_t>((row[j] & 0x7f800000u) == 0x7f800000u);
+    for (size_t j = 0; j < dim; ++j) {
+      bad |= static_cast<uint32_t>((row[j] & 0x7f800000u) == 0x7f800000u);
+    }
     if (bad) return r;
   }
   return count;
@@ -67,7 +68,7 @@ class MemoryVectorSource final : public VectorBatchSource {
 };
 
 /// Residuals (or, for dot, copies) of `count` rows against their partitions' centroids, in
-/// parallel. Rows are normalized first for cosine.
+/// parallel (for cosine the caller passes normalized rows).
 void Residuals(MetricType metric, const float* x, size_t count, size_t dim, const uint32_t* part,
                const float* centroids, int threads, float* out) {
   constexpr size_t kRows = 512;
