@@ -501,14 +501,13 @@ int main(int argc, char** argv) {
         {"faiss", {{"p50", Pct(faiss_flat_ms, 0.5)}, {"p95", Pct(faiss_flat_ms, 0.95)}}}};
     rec["ivf_pq"] = pts;
     const auto& km = bstats.ivf_kmeans;
-    rec["lancet_build_phases_s"] = {
-        {"sample_pass", bstats.sample_seconds}, {"ivf_train", bstats.ivf_train_seconds},
-        {"pq_train", bstats.pq_train_seconds},  {"scan_pass2", bstats.scan_seconds},
-        {"assign", bstats.assign_seconds},      {"encode", bstats.encode_seconds},
-        {"group", bstats.group_seconds},        {"write_commit", bstats.write_seconds},
-        {"ivf_sample_rows", bstats.ivf_sample_rows}, {"pq_sample_rows", bstats.pq_sample_rows},
-        {"ivf_iterations", km.iterations},
-        {"pq_max_iterations", bstats.pq_max_iterations}};
+    nlohmann::json phases = nlohmann::json::object();
+    for (const auto& [name, seconds] : lancet::index::BuildPhases(bstats)) phases[name] = seconds;
+    rec["lancet_build_phases_s"] = phases;
+    rec["lancet_build_counts"] = {{"ivf_sample_rows", bstats.ivf_sample_rows},
+                                  {"pq_sample_rows", bstats.pq_sample_rows},
+                                  {"ivf_iterations", km.iterations},
+                                  {"pq_max_iterations", bstats.pq_max_iterations}};
     rec["load_end"] = LoadAvg();
     std::cout << rec.dump() << std::endl;
 

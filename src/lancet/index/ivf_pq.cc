@@ -31,21 +31,6 @@ void Residual(MetricType metric, const float* x, const float* c, size_t dim, flo
 
 namespace {
 
-/// Index of the first row of `count` rows holding a NaN or an infinity, or count.
-size_t FirstNonFiniteRow(const float* v, size_t count, size_t dim) {
-  // Exponent bits all set = NaN or infinity; OR-reduced per row so the loop vectorizes.
-  const uint32_t* bits = reinterpret_cast<const uint32_t*>(v);
-  for (size_t r = 0; r < count; ++r) {
-    uint32_t bad = 0;
-    const uint32_t* row = bits + r * dim;
-    for (size_t j = 0; j < dim; ++j) {
-      bad |= static_cast<uint32_t>((row[j] & 0x7f800000u) == 0x7f800000u);
-    }
-    if (bad) return r;
-  }
-  return count;
-}
-
 class MemoryVectorSource final : public VectorBatchSource {
  public:
   MemoryVectorSource(const float* data, size_t n, size_t dim, const uint64_t* row_ids)
@@ -95,6 +80,13 @@ class Stopwatch {
 
 }  // namespace
 
+std::vector<std::pair<const char*, double>> BuildPhases(const IvfPqBuildStats& s) {
+  return {{"sample_pass", s.sample_seconds}, {"ivf_kmeans", s.ivf_train_seconds},
+          {"pq_kmeans", s.pq_train_seconds}, {"read_pass2", s.scan_seconds},
+          {"assign", s.assign_seconds},      {"encode", s.encode_seconds},
+          {"group", s.group_seconds},        {"write_commit", s.write_seconds}};
+}
+
 Result<IvfPqModel> BuildIvfPq(const VectorBatchSource& source, const IvfPqBuildOptions& options,
                               IvfPqBuildStats* stats) {
   IvfPqBuildStats local_stats;
@@ -122,7 +114,7 @@ Result<IvfPqModel> BuildIvfPq(const VectorBatchSource& source, const IvfPqBuildO
   size_t n = 0;
   std::mt19937_64 rng(options.seed);
   LANCET_RETURN_NOT_OK(source.ForEach([&](const float* v, const uint64_t*, size_t count) -> Status {
-    const size_t bad = FirstNonFiniteRow(v, count, dim);
+    const size_t bad = linalg::FirstNonFiniteRow(v, count, dim);
     if (bad < count) {
       return Status::InvalidArgument("IVF_PQ: vector " + std::to_string(n + bad) +
                                      " contains NaN or infinity");

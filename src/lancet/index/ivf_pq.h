@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "lancet/core/result.h"
@@ -49,6 +50,10 @@ struct IvfPqBuildStats {
   linalg::KMeansReport ivf_kmeans;
   int pq_max_iterations = 0;       ///< most iterations any sub-quantizer ran
 };
+
+/// The timed phases of `stats` in build order as (name, seconds): the one naming the CLI and the
+/// benchmark report them under.
+std::vector<std::pair<const char*, double>> BuildPhases(const IvfPqBuildStats& stats);
 
 /// The rows to index, visited in batches. Every call of ForEach must visit the same rows in
 /// the same order (the build reads them twice: once to sample, once to encode).

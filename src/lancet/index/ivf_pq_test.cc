@@ -231,12 +231,7 @@ TEST(IvfPqFilesTest, RoundTripThroughLanceFiles) {
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(back->metric, model->metric);
     EXPECT_EQ(back->dim, model->dim);
-    EXPECT_EQ(back->centroids, model->centroids);
-    EXPECT_EQ(back->codebook, model->codebook);
-    EXPECT_EQ(back->offsets, model->offsets);
-    EXPECT_EQ(back->lengths, model->lengths);
-    EXPECT_EQ(back->row_ids, model->row_ids);
-    EXPECT_EQ(back->codes, model->codes);
+    ExpectSameModel(*back, *model);
     EXPECT_EQ(back->num_sub_vectors, 4u);
 
     // The index file follows Lance's layout: zero rows, __flat_marker, metadata, 2 global buffers.

@@ -57,6 +57,10 @@ Result<std::vector<float>> KMeansTrain(const float* data, size_t n, size_t dim, 
 void AssignNearest(const float* data, size_t n, const float* centroids, size_t k, size_t dim,
                    MetricType metric, uint32_t* out_ids, float* out_dist, int num_threads = 0);
 
+/// \brief Index of the first of `rows` row-major rows of `dim` floats holding a NaN or an
+/// infinity, or `rows` when all are finite.
+size_t FirstNonFiniteRow(const float* data, size_t rows, size_t dim);
+
 /// \brief Resolve a num_threads option (0 = hardware concurrency, at least 1).
 int ResolveNumThreads(int num_threads);
 
