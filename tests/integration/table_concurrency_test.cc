@@ -106,7 +106,9 @@ class TableConcurrency : public ::testing::TestWithParam<std::string> {
 
   // On S3: zero the proxy's counters before the concurrent phase.
   void ResetServerStats() {
-    if (s3()) ASSERT_TRUE(server_->ResetStats().ok());
+    if (s3()) {
+      ASSERT_TRUE(server_->ResetStats().ok());
+    }
   }
   // On S3: the proxy saw conditional-PUT conflicts, and every conditional PUT was either one
   // of the `commits` new versions or a 412 conflict that its writer then retried (all writers

@@ -108,18 +108,7 @@ Status RunLeafPageDecoders(const std::vector<LeafPageDecoder*>& decoders, RangeR
       all.insert(all.end(), ranges.begin(), ranges.end());
     }
     if (all.empty()) return Status::OK();
-    LANCET_ASSIGN_OR_RETURN(std::vector<Buffer> buffers, io->ReadRanges(all));
-    if (buffers.size() != all.size()) {
-      return Status::IOError("read returned " + std::to_string(buffers.size()) + " buffers for " +
-                             std::to_string(all.size()) + " ranges");
-    }
-    for (size_t k = 0; k < all.size(); ++k) {
-      if (static_cast<uint64_t>(buffers[k].size()) != all[k].length) {
-        return Status::IOError("short read at offset " + std::to_string(all[k].offset) + ": got " +
-                               std::to_string(buffers[k].size()) + " of " +
-                               std::to_string(all[k].length) + " bytes");
-      }
-    }
+    LANCET_ASSIGN_OR_RETURN(std::vector<Buffer> buffers, ReadRangesChecked(io, all));
     size_t pos = 0;
     for (size_t i = 0; i < decoders.size(); ++i) {
       if (counts[i] == 0) continue;

@@ -552,5 +552,36 @@ TEST(MiniBlockDecoderTest, UnknownValueEncodingIsNotSupported) {
   EXPECT_NE(st.message().find("dictionary"), std::string::npos) << st.ToString();
 }
 
+// A reader that returns what it is told to, whatever was asked.
+class ScriptedReader : public RangeReader {
+ public:
+  explicit ScriptedReader(std::vector<Buffer> out) : out_(std::move(out)) {}
+  Result<std::vector<Buffer>> ReadRanges(const std::vector<ByteRange>&) override { return out_; }
+
+ private:
+  std::vector<Buffer> out_;
+};
+
+TEST(ReadRangesCheckedTest, RejectsWrongCountsAndShortBuffers) {
+  const std::string bytes = "0123456789";
+  const std::vector<ByteRange> ranges = {{0, 4}, {6, 4}};
+  ScriptedReader good({Buffer::Copy(bytes.data(), 4), Buffer::Copy(bytes.data() + 6, 4)});
+  Result<std::vector<Buffer>> read = ReadRangesChecked(&good, ranges);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  const std::vector<Buffer>& got = *read;
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(got[1].data()), 4), "6789");
+
+  ScriptedReader one({Buffer::Copy(bytes.data(), 4)});
+  Status st = ReadRangesChecked(&one, ranges).status();
+  EXPECT_TRUE(st.IsIOError()) << st.ToString();
+  EXPECT_NE(st.message().find("1 buffers for 2 ranges"), std::string::npos) << st.ToString();
+
+  ScriptedReader shorter({Buffer::Copy(bytes.data(), 4), Buffer::Copy(bytes.data() + 6, 3)});
+  st = ReadRangesChecked(&shorter, ranges).status();
+  EXPECT_TRUE(st.IsCorruption()) << st.ToString();
+  EXPECT_NE(st.message().find("short read at offset 6"), std::string::npos) << st.ToString();
+}
+
 }  // namespace
 }  // namespace lancet::encoding

@@ -33,6 +33,11 @@ class RangeReader {
   virtual Result<std::vector<Buffer>> ReadRanges(const std::vector<ByteRange>& ranges) = 0;
 };
 
+/// \brief io->ReadRanges(ranges), checked: an IOError unless it returns one buffer per range,
+/// Corruption (a short read: the file is shorter than its metadata says) unless each buffer has
+/// its range's length. Every decoder reads through this, so no decoder indexes past a buffer.
+Result<std::vector<Buffer>> ReadRangesChecked(RangeReader* io, const std::vector<ByteRange>& ranges);
+
 /// A page as described by the column metadata (file2.proto ColumnMetadata.Page).
 struct PageMeta {
   std::vector<ByteRange> buffers;

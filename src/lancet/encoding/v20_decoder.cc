@@ -472,19 +472,8 @@ class ReadBatch {
     std::vector<size_t> handles = std::move(pending_handles_);
     pending_.clear();
     pending_handles_.clear();
-    LANCET_ASSIGN_OR_RETURN(std::vector<Buffer> got, io->ReadRanges(ranges));
-    if (got.size() != ranges.size()) {
-      return Status::IOError("range reader returned " + std::to_string(got.size()) +
-                             " buffers for " + std::to_string(ranges.size()) + " ranges");
-    }
-    for (size_t i = 0; i < got.size(); ++i) {
-      if (static_cast<uint64_t>(got[i].size()) != ranges[i].length) {
-        return Status::Corruption("short read at offset " + std::to_string(ranges[i].offset) +
-                                  ": wanted " + std::to_string(ranges[i].length) + " bytes, got " +
-                                  std::to_string(got[i].size()));
-      }
-      buffers_[handles[i]] = std::move(got[i]);
-    }
+    LANCET_ASSIGN_OR_RETURN(std::vector<Buffer> got, ReadRangesChecked(io, ranges));
+    for (size_t i = 0; i < got.size(); ++i) buffers_[handles[i]] = std::move(got[i]);
     return Status::OK();
   }
 

@@ -134,12 +134,9 @@ class GatheringRangeReader : public encoding::RangeReader {
     lock.unlock();
     std::vector<encoding::ByteRange> all;
     for (const auto& r : round->requests) all.insert(all.end(), r.begin(), r.end());
-    Result<std::vector<Buffer>> got = base_->ReadRanges(all);
+    Result<std::vector<Buffer>> got = encoding::ReadRangesChecked(base_, all);
     if (!got.ok()) {
       round->status = got.status();
-    } else if (got->size() != all.size()) {
-      round->status = Status::IOError("read returned " + std::to_string(got->size()) +
-                                      " buffers for " + std::to_string(all.size()) + " ranges");
     } else {
       size_t pos = 0;
       for (const auto& r : round->requests) {
