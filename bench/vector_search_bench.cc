@@ -224,11 +224,12 @@ class BandwidthProbe {
  private:
   double Bytes() const { return buf_.size() * 4.0; }
 
-  // Seconds to stream all of `data` once with every thread, in 32 MiB units claimed dynamically
-  // (as lancet's flat search claims its units: a preempted thread then delays one unit, not a
-  // fixed share, so the floor is not made lenient by a busy moment).
+  // Seconds to stream all of `data` once with every thread, in units claimed dynamically, about
+  // 8 per thread and at most 32 MiB (as lancet's flat search claims its units: a preempted thread
+  // then delays one unit, not a fixed share, and the last unit leaves no thread idle for long,
+  // so the floor is not made lenient by a busy moment or by a coarse split).
   double Scan(SumFn fn, const float* data) {
-    constexpr size_t kUnit = size_t{8} << 20;  // floats
+    const size_t kUnit = std::clamp<size_t>(buf_.size() / (threads_ * 8), 4096, size_t{8} << 20);
     std::vector<double> sums(threads_);
     std::atomic<size_t> next{0};
     auto t0 = Clock::now();

@@ -2,6 +2,7 @@
 // Copyright 2026 The lancet authors
 #include "lancet/core/memory.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 
@@ -32,21 +33,54 @@ bool RetainLargeAllocations(size_t max_block_bytes) {
 #endif
 }
 
+namespace {
+constexpr size_t kHuge = size_t{2} << 20;
+constexpr size_t kMappedMin = 2 * kHuge;  // blocks from here on are mapped, not malloc()ed
+size_t RoundToHuge(size_t bytes) { return (bytes + kHuge - 1) / kHuge * kHuge; }
+}  // namespace
+
 void* AllocateLarge(size_t bytes) {
-  constexpr size_t kHuge = size_t{2} << 20;
-  if (bytes < 2 * kHuge) {
+  if (bytes < kMappedMin) {
     // Cache-line aligned, so 64-byte vector loads of rows whose size is a multiple of 64 bytes
     // never straddle two lines.
     return std::aligned_alloc(64, (bytes + 63) / 64 * 64 + (bytes == 0 ? 64 : 0));
   }
-  const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-  void* p = std::aligned_alloc(kHuge, rounded);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (p != nullptr) (void)madvise(p, rounded, MADV_HUGEPAGE);  // advice only
+  const size_t rounded = RoundToHuge(bytes);
+#if defined(__linux__)
+  // Fresh, untouched pages straight from the kernel: memory malloc() hands back may already be
+  // backed by 4 KiB pages (a heap kept by RetainLargeAllocations is), and advice does not turn
+  // those into huge pages; untouched ones fault in as 2 MiB pages. Map one huge page more than
+  // needed and unmap the slack on both sides, leaving a 2 MiB-aligned block.
+  if (rounded > static_cast<size_t>(-1) - kHuge) return nullptr;
+  void* m = mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+  if (m == MAP_FAILED) return nullptr;
+  const uintptr_t base = reinterpret_cast<uintptr_t>(m);
+  const uintptr_t aligned = (base + kHuge - 1) / kHuge * kHuge;
+  if (aligned > base) (void)munmap(m, aligned - base);
+  const size_t tail = base + rounded + kHuge - (aligned + rounded);
+  if (tail > 0) (void)munmap(reinterpret_cast<void*>(aligned + rounded), tail);
+  void* p = reinterpret_cast<void*>(aligned);
+#if defined(MADV_HUGEPAGE)
+  (void)madvise(p, rounded, MADV_HUGEPAGE);  // advice only: a no-op where THP is off
 #endif
   return p;
+#else
+  return std::aligned_alloc(kHuge, rounded);
+#endif
 }
 
-void FreeLarge(void* p) { std::free(p); }
+void FreeLarge(void* p, size_t bytes) {
+  if (p == nullptr) return;
+#if defined(__linux__)
+  if (bytes >= kMappedMin) {
+    (void)munmap(p, RoundToHuge(bytes));
+    return;
+  }
+#else
+  (void)bytes;
+#endif
+  std::free(p);
+}
 
 }  // namespace lancet
