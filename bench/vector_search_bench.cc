@@ -33,6 +33,7 @@
 #pragma GCC diagnostic pop
 #endif
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -233,16 +234,19 @@ class BandwidthProbe {
     std::vector<double> sums(threads_);
     std::atomic<size_t> next{0};
     auto t0 = Clock::now();
+    auto work = [&](int t) {
+      double acc = 0;
+      for (size_t s = next.fetch_add(kUnit); s < buf_.size(); s = next.fetch_add(kUnit)) {
+        acc += fn(data + s, std::min(kUnit, buf_.size() - s));
+      }
+      sums[t] = acc;
+    };
+    // The calling thread works too, beside threads_ - 1 new ones, as lancet's flat search does:
+    // with all threads new and the caller waiting, the scheduler placed lancet's next query
+    // differently (its per-query times spread 7-11 ms after such scans, 7.3-7.9 without them).
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads_; ++t) {
-      pool.emplace_back([&, t] {
-        double acc = 0;
-        for (size_t s = next.fetch_add(kUnit); s < buf_.size(); s = next.fetch_add(kUnit)) {
-          acc += fn(data + s, std::min(kUnit, buf_.size() - s));
-        }
-        sums[t] = acc;
-      });
-    }
+    for (int t = 1; t < threads_; ++t) pool.emplace_back(work, t);
+    work(0);
     for (auto& th : pool) th.join();
     const double secs = Since(t0);
     volatile double sink = sums[0];
@@ -256,6 +260,12 @@ class BandwidthProbe {
   SumFn best_fn_ = SumPortable;
   const float* best_data_;
 };
+
+// Flush every dirty page to disk and wait (sync(2)). Called after each phase that writes files
+// (the table, the index builds, LanceDB's copy) and before the next timed one: on this VM the
+// kernel otherwise writes the just-written table back (1.2 GB dirty at 1M rows) during the
+// following measurements, and the flusher's CPU time lands in random queries of a 2-vCPU machine.
+void SettleWrites() { ::sync(); }
 
 double Recall(const std::vector<std::vector<int64_t>>& truth,
               const std::vector<std::vector<int64_t>>& got) {
@@ -383,6 +393,7 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
+    SettleWrites();
     auto opened = lancet::table::Dataset::Open(uri);
     if (!opened.ok()) return 1;
     std::unique_ptr<lancet::table::Dataset> ds = std::move(*opened);
@@ -493,6 +504,7 @@ int main(int argc, char** argv) {
       }
       ds = std::move(*r);
     }
+    SettleWrites();
     // LanceDB builds its own index on a copy of the table (same vectors).
     const std::string uri_ldb = workdir + "/bench_" + std::to_string(rows) + "_lancedb.lance";
     const bool lancedb_build_on = !skip_lancedb && rows <= lancedb_build_max_rows;
@@ -500,6 +512,7 @@ int main(int argc, char** argv) {
       std::filesystem::remove_all(uri_ldb);
       std::filesystem::copy(uri, uri_ldb, std::filesystem::copy_options::recursive);
       std::filesystem::remove_all(uri_ldb + "/_indices");
+      SettleWrites();
       // Drop lancet's index from the copy by building LanceDB's with replace=true (same name).
       std::string out = RunCommand("node " + tool + " index " + uri_ldb + " --column vector --partitions " +
                                 std::to_string(partitions) + " --sub-vectors " +
@@ -525,6 +538,7 @@ int main(int argc, char** argv) {
     std::unique_ptr<faiss::IndexRefineFlat> frefine;
     if (fivf) frefine = std::make_unique<faiss::IndexRefineFlat>(fivf.get(), data.data());
     rec["build_s"] = {{"lancet", lancet_build}, {"lancedb", lancedb_build}, {"faiss", faiss_build}};
+    SettleWrites();
 
     // Recall / latency curves.
     std::vector<Point> points;
