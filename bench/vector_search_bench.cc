@@ -22,16 +22,6 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexIVFPQ.h>
 #include <faiss/IndexRefine.h>
-// GCC 12 reports its own _mm512_undefined_* idiom (`__Y = __Y`) as uninitialised once inlined.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +45,7 @@
 #include "bench_util.h"
 #include "lancet/core/memory.h"
 #include "lancet/index/vector_search.h"
+#include "lancet/linalg/immintrin_quiet.h"
 #include "lancet/linalg/kmeans.h"
 #include "lancet/linalg/simd.h"
 #include "lancet/table/dataset.h"

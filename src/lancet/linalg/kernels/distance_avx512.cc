@@ -11,16 +11,7 @@
 #include "lancet/linalg/kernels/dispatch_internal.h"
 
 #if LANCET_LINALG_X86
-// GCC 12 reports its own _mm512_undefined_* idiom (`__Y = __Y`) as uninitialised once inlined.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "lancet/linalg/immintrin_quiet.h"
 
 #include <cmath>
 #include <cstddef>
